@@ -1,0 +1,120 @@
+// Opens the database: SQLite through better-sqlite3 with the durability settings holdfast relies on.
+import BetterSqlite3 from 'better-sqlite3';
+import { type Compilable, Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrate.js';
+import { StorageError } from '../src/errors.js';
+
+/** An open store: the Kysely instance and which engine is behind it. */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: 'sqlite';
+  /** The native handle, for statements that must run as one synchronous unit (see writeAtomically). */
+  native: BetterSqlite3.Database;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** How long a writer waits for another process's lock before SQLITE_BUSY (ms). */
+  busyTimeoutMs?: number;
+  /** Run migrations on open (default true). */
+  migrate?: boolean;
+}
+
+/**
+ * Opens (creating if needed) a SQLite file with WAL, synchronous=FULL, a busy timeout and foreign
+ * keys, verifies that each setting took, and migrates it. better-sqlite3 leaves WAL at
+ * synchronous=NORMAL, which can lose a committed capture on power loss, hence the check.
+ */
+export async function openStore(path: string, options: OpenStoreOptions = {}): Promise<Store> {
+  let native: BetterSqlite3.Database;
+  try {
+    native = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 10_000 });
+  } catch (error) {
+    throw new StorageError('DATABASE_UNAVAILABLE', `cannot open database ${path}: ${(error as Error).message}`);
+  }
+  try {
+    native.pragma('journal_mode = WAL');
+    native.pragma('synchronous = FULL');
+    native.pragma('foreign_keys = ON');
+    assertPragmas(native, path);
+  } catch (error) {
+    native.close();
+    throw error instanceof StorageError
+      ? error
+      : new StorageError('DATABASE_UNAVAILABLE', `cannot use database ${path}: ${(error as Error).message}`);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const store: Store = { db, dialect: 'sqlite', native, close: () => db.destroy() };
+  if (options.migrate ?? true) {
+    try {
+      await migrateToLatest(db);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+  }
+  return store;
+}
+
+/** Throws StorageError unless the connection runs with the settings holdfast's guarantees need. */
+export function assertPragmas(native: BetterSqlite3.Database, path: string): void {
+  const journal = String(native.pragma('journal_mode', { simple: true })).toLowerCase();
+  const synchronous = Number(native.pragma('synchronous', { simple: true }));
+  const foreignKeys = Number(native.pragma('foreign_keys', { simple: true }));
+  const busy = Number(native.pragma('busy_timeout', { simple: true }));
+  // An in-memory database cannot use WAL; it is only ever used for throwaway runs.
+  if (journal !== 'wal' && !(path === ':memory:' && journal === 'memory')) {
+    throw new StorageError('UNSAFE_DATABASE_SETTINGS', `database ${path} is not in WAL mode (journal_mode=${journal})`);
+  }
+  if (synchronous !== 2) {
+    throw new StorageError(
+      'UNSAFE_DATABASE_SETTINGS',
+      `database ${path} runs with synchronous=${synchronous}; holdfast needs FULL (2) so a committed capture survives power loss`,
+    );
+  }
+  if (foreignKeys !== 1) throw new StorageError('UNSAFE_DATABASE_SETTINGS', `database ${path} has foreign keys off`);
+  if (!(busy > 0)) throw new StorageError('UNSAFE_DATABASE_SETTINGS', `database ${path} has no busy timeout`);
+}
+
+/** One statement of an atomic write; a guarded one must change exactly one row or the write is abandoned. */
+export interface WriteStep {
+  query: Compilable;
+  guard?: boolean;
+}
+
+const ABANDONED = Symbol('abandoned');
+
+/**
+ * Runs the steps as one transaction and returns false (having changed nothing) when a guarded step
+ * did not change exactly one row. On SQLite the whole transaction runs synchronously under
+ * BEGIN IMMEDIATE: the write lock is never held across an await, so two holdfast instances in one
+ * process cannot deadlock on better-sqlite3's blocking busy wait, and a deferred BEGIN can never
+ * fail with SQLITE_BUSY on its upgrade to a write.
+ */
+export async function writeAtomically(store: Store, steps: readonly WriteStep[]): Promise<boolean> {
+  const compiled = steps.map((step) => ({ query: step.query.compile(), guard: step.guard ?? false }));
+  const run = store.native.transaction(() => {
+    for (const { query, guard } of compiled) {
+      const info = prepared(store.native, query.sql).run(...(query.parameters as unknown[]));
+      if (guard && info.changes !== 1) throw ABANDONED;
+    }
+  });
+  try {
+    run.immediate();
+    return true;
+  } catch (error) {
+    if (error === ABANDONED) return false;
+    throw error;
+  }
+}
+
+const statementCache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+function prepared(native: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
+  let cache = statementCache.get(native);
+  if (!cache) statementCache.set(native, (cache = new Map()));
+  let statement = cache.get(text);
+  if (!statement) cache.set(text, (statement = native.prepare(text)));
+  return statement;
+}

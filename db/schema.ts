@@ -1,0 +1,65 @@
+// Kysely table types. Columns are snake_case; db/hold-mapper.ts turns rows into domain objects.
+import type { Generated } from 'kysely';
+
+export interface HoldsTable {
+  id: string;
+  order_id: string | null;
+  gateway: string;
+  gateway_ref: string | null;
+  subscription_id: string | null;
+  state: string;
+  currency: string;
+  amount: number;
+  captured_amount: number;
+  card_type: string;
+  masked_card: string | null;
+  authorized_at: number | null;
+  expires_at: number | null;
+  act_by: number | null;
+  on_expiry: string;
+  on_expiry_amount: number | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  /** When the sweeper must next look at the hold (actBy, a retry time, or null when nothing is due). */
+  next_action_at: number | null;
+  version: number;
+  snapshot: string;
+  machine_version: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  lease_epoch: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface HoldTransitionsTable {
+  hold_id: string;
+  seq: number;
+  from_state: string | null;
+  to_state: string;
+  event: string;
+  actor: string;
+  detail: string | null;
+  at: number;
+}
+
+export interface GatewayExchangesTable {
+  id: string;
+  hold_id: string;
+  operation: string;
+  idempotency_key: string;
+  http_status: number | null;
+  outcome: string;
+  gateway_code: string | null;
+  message: string | null;
+  request: string | null;
+  response: string | null;
+  latency_ms: number;
+  at: number;
+}
+
+export interface Database {
+  holds: HoldsTable;
+  hold_transitions: HoldTransitionsTable;
+  gateway_exchanges: GatewayExchangesTable;
+}

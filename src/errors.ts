@@ -1,0 +1,136 @@
+// Typed errors with stable codes. Messages say what went wrong and what to do about it.
+
+/** Base class of every error holdfast raises on purpose; `code` is stable and machine-readable. */
+export class HoldfastError extends Error {
+  readonly code: string;
+  /** True when the caller's input was at fault (the CLI exits 2), false when the operation failed (exit 1). */
+  readonly usage: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: string, message: string, options: { usage?: boolean; details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.usage = options.usage ?? false;
+    this.details = options.details ?? {};
+  }
+}
+
+/** Bad input: an amount, currency, date, option or identifier that cannot be used. */
+export class ValidationError extends HoldfastError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, { usage: true, ...(details ? { details } : {}) });
+  }
+}
+
+/** An amount that is not a valid, positive quantity of the currency's minor units. */
+export class InvalidAmountError extends ValidationError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('INVALID_AMOUNT', message, details);
+  }
+}
+
+/** A currency code holdfast does not know (or not written as an upper-case ISO 4217 code). */
+export class InvalidCurrencyError extends ValidationError {
+  constructor(message: string) {
+    super('INVALID_CURRENCY', message);
+  }
+}
+
+/** No hold has that id. */
+export class HoldNotFoundError extends HoldfastError {
+  constructor(id: string) {
+    super('HOLD_NOT_FOUND', `no hold with id ${JSON.stringify(id)}; list holds with \`holdfast list\``, { details: { holdId: id } });
+  }
+}
+
+/** The hold's current state does not accept the requested operation. */
+export class InvalidTransitionError extends HoldfastError {
+  constructor(holdId: string, state: string, operation: string, reason?: string) {
+    super(
+      'INVALID_TRANSITION',
+      `cannot ${operation} hold ${holdId}: it is ${state}${reason ? ` (${reason})` : ''}`,
+      { details: { holdId, state, operation } },
+    );
+  }
+}
+
+/** The authorization window has closed; nothing may be sent to the gateway for this hold. */
+export class HoldExpiredError extends HoldfastError {
+  constructor(holdId: string, message: string) {
+    super('HOLD_EXPIRED', `hold ${holdId}: ${message}`, { details: { holdId } });
+  }
+}
+
+/** The gateway's capture rules refuse this capture (count or amount limit). */
+export class CaptureNotAllowedError extends HoldfastError {
+  constructor(code: 'CAPTURE_LIMIT_REACHED' | 'AMOUNT_EXCEEDS_AUTHORIZED', holdId: string, message: string) {
+    super(code, `hold ${holdId}: ${message}`, { details: { holdId } });
+  }
+}
+
+/** Somebody else changed the hold between our read and our write; nothing was sent to the gateway. */
+export class ConflictError extends HoldfastError {
+  constructor(holdId: string, message = 'the hold changed concurrently; reload it and decide again') {
+    super('CONFLICT', `hold ${holdId}: ${message}`, { details: { holdId } });
+  }
+}
+
+/** An idempotency key was reused with different parameters. */
+export class IdempotencyKeyReusedError extends HoldfastError {
+  constructor(key: string) {
+    super('IDEMPOTENCY_KEY_REUSED', `idempotency key ${JSON.stringify(key)} was already used with different parameters`, { usage: true });
+  }
+}
+
+/** The gateway refused the operation; its code and message are kept. */
+export class GatewayDeclinedError extends HoldfastError {
+  constructor(holdId: string, gatewayCode: string, gatewayMessage: string, operation: string) {
+    super('GATEWAY_DECLINED', `${operation} declined by the gateway: ${gatewayCode} ${gatewayMessage}`, {
+      details: { holdId, gatewayCode, gatewayMessage, operation },
+    });
+  }
+}
+
+/** The gateway call may or may not have taken effect; it will be retried under the same idempotency key. */
+export class GatewayUnknownOutcomeError extends HoldfastError {
+  constructor(holdId: string, operation: string, reason: string) {
+    super(
+      'GATEWAY_UNKNOWN_OUTCOME',
+      `${operation} of hold ${holdId} has an unknown outcome (${reason}); it stays in flight and is retried under the same idempotency key`,
+      { details: { holdId, operation, reason } },
+    );
+  }
+}
+
+/** Nothing reached the gateway; the hold is unchanged and the operation may be tried again. */
+export class GatewayUnavailableError extends HoldfastError {
+  constructor(holdId: string, operation: string, reason: string) {
+    super('GATEWAY_UNAVAILABLE', `${operation} of hold ${holdId} was not sent: ${reason}; try again later`, {
+      details: { holdId, operation, reason },
+    });
+  }
+}
+
+/** The gateway rejected our credentials or configuration; fix the configuration before retrying. */
+export class GatewayMisconfiguredError extends HoldfastError {
+  constructor(gateway: string, gatewayCode: string, gatewayMessage: string) {
+    super('GATEWAY_MISCONFIGURED', `gateway ${gateway} rejected the configuration: ${gatewayCode} ${gatewayMessage}; check its credentials`, {
+      details: { gateway, gatewayCode, gatewayMessage },
+    });
+  }
+}
+
+/** holdfast's configuration or environment cannot be used. */
+export class ConfigError extends HoldfastError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message, { usage: true });
+  }
+}
+
+/** The database cannot be used safely (unknown snapshot version, unsafe pragmas, corrupt row). */
+export class StorageError extends HoldfastError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, details ? { details } : {});
+  }
+}

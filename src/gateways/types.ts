@@ -1,0 +1,129 @@
+// The contract every gateway adapter implements. The service only ever sees these types; wire
+// formats stay inside src/gateways/<name>/.
+import type { Capabilities } from '../../machines/hold-rules.js';
+
+export type CardType = 'credit' | 'debit' | 'unknown';
+
+/** What a gateway allows, beside the capture rules the machine enforces. */
+export interface GatewayCapabilities extends Capabilities {
+  partialCapture: boolean;
+  reauthorization: boolean;
+}
+
+/** One HTTP (or in-process) exchange, already redacted: safe to store and log. */
+export interface ExchangeRecord {
+  operation: 'authorize' | 'capture' | 'void' | 'reauthorize';
+  idempotencyKey: string;
+  httpStatus: number | null;
+  request: unknown;
+  response: unknown;
+  latencyMs: number;
+  gatewayCode: string | null;
+  message: string | null;
+}
+
+/** Card data for gateways that take it raw (PayCertify). In memory only: never persisted or logged. */
+export interface CardInput {
+  number: string;
+  expMonth: string;
+  expYear: string;
+  cvv: string;
+  holderName?: string;
+}
+
+export interface AuthorizeRequest {
+  idempotencyKey: string;
+  amount: number;
+  currency: string;
+  subscriptionId?: string | undefined;
+  card?: CardInput | undefined;
+  orderId?: string | undefined;
+  /** Free-form, gateway-specific extras (e.g. Kushki tax breakdown, customer e-mail). */
+  metadata?: Record<string, unknown> | undefined;
+}
+
+export interface CaptureRequest {
+  idempotencyKey: string;
+  gatewayRef: string;
+  subscriptionId?: string | null | undefined;
+  amount: number;
+  currency: string;
+}
+
+export interface VoidRequest {
+  idempotencyKey: string;
+  gatewayRef: string;
+  subscriptionId?: string | null | undefined;
+  /** What remains authorized, for gateways whose void takes an amount. */
+  amount: number;
+  currency: string;
+}
+
+interface OutcomeBase {
+  exchange: ExchangeRecord;
+}
+
+export interface AuthorizeApproved extends OutcomeBase {
+  kind: 'approved';
+  gatewayRef: string;
+  /** The amount actually held; can be less than requested (partial approval). */
+  amount: number;
+  cardType: CardType;
+  /** When the gateway says it authorized (epoch ms), or null when it did not say plausibly. */
+  authorizedAt: number | null;
+  /** BIN + last four, when the gateway or the input revealed them. */
+  maskedCard?: string | undefined;
+}
+
+export interface CaptureApproved extends OutcomeBase {
+  kind: 'approved';
+  amount: number;
+  /** A reference the gateway gave to the capture itself (Kushki issues a new ticket number). */
+  captureRef: string | null;
+}
+
+export interface VoidApproved extends OutcomeBase {
+  kind: 'approved';
+}
+
+/** A final refusal by the gateway: nothing happened. */
+export interface Declined extends OutcomeBase {
+  kind: 'declined';
+  code: string;
+  message: string;
+}
+
+/** The request may have taken effect (timeout, 5xx, reset, unreadable body): retry under the same key. */
+export interface Unknown extends OutcomeBase {
+  kind: 'unknown';
+  reason: string;
+}
+
+/** Nothing reached the gateway (connection refused, DNS, TLS): safe to retry. */
+export interface Unavailable extends OutcomeBase {
+  kind: 'unavailable';
+  reason: string;
+}
+
+/** The gateway rejected our credentials or configuration: retrying cannot help. */
+export interface Misconfigured extends OutcomeBase {
+  kind: 'misconfigured';
+  code: string;
+  message: string;
+}
+
+type Failure = Declined | Unknown | Unavailable | Misconfigured;
+export type AuthorizeOutcome = AuthorizeApproved | Failure;
+export type CaptureOutcome = CaptureApproved | Failure;
+export type VoidOutcome = VoidApproved | Failure;
+
+/** One payment gateway as holdfast sees it. */
+export interface Gateway {
+  readonly name: string;
+  readonly capabilities: GatewayCapabilities;
+  authorize(req: AuthorizeRequest): Promise<AuthorizeOutcome>;
+  capture(req: CaptureRequest): Promise<CaptureOutcome>;
+  void(req: VoidRequest): Promise<VoidOutcome>;
+  /** Releases sockets or timers; optional. */
+  close?(): Promise<void>;
+}

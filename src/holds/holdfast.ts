@@ -1,0 +1,485 @@
+// The embedded API: what an order-fulfilment system calls. Amounts are integer minor units, times
+// UTC epoch ms. Every write goes through HoldEngine (version-checked, write-ahead).
+import { createHash } from 'node:crypto';
+import { initialTransition } from 'xstate';
+import pino, { type Logger } from 'pino';
+import { holdMachine, HOLD_MACHINE_VERSION, HOLD_STATES, type HoldState, type OnExpiry } from '../../machines/hold.machine.js';
+import { captureRefusal, onExpiryRefusal, remainingAmount, type Refusal } from '../../machines/hold-rules.js';
+import { openStore, type Store, writeAtomically } from '../../db/connection.js';
+import { type HoldRow, readSnapshot, toHold } from '../../db/hold-mapper.js';
+import {
+  findHoldRow,
+  findHoldRowByGatewayRef,
+  findHoldRowByIdempotencyKey,
+  hasApprovedExchange,
+  insertHold,
+  insertTransition,
+  listExchanges,
+  listHoldRows,
+  listTransitions,
+  sortPosition,
+} from '../../db/holds.repository.js';
+import { type Clock, systemClock } from '../clock.js';
+import { createExpiryPolicy, deadlines, type ExpiryPolicy } from '../policy/expiry-policy.js';
+import type { CardInput, CardType, Gateway } from '../gateways/types.js';
+import { assertPositiveMinorUnits, requireCurrency } from '../money/money.js';
+import {
+  CaptureNotAllowedError,
+  GatewayDeclinedError,
+  HoldExpiredError,
+  HoldNotFoundError,
+  IdempotencyKeyReusedError,
+  InvalidAmountError,
+  InvalidTransitionError,
+  ValidationError,
+} from '../errors.js';
+import { HoldEngine } from './hold-engine.js';
+import { isHoldId, newHoldId } from './ids.js';
+import { nextActionAt } from './next-action.js';
+import type { Actor, GatewayExchange, Hold, HoldTransition } from './types.js';
+
+export interface OpenHoldfastOptions {
+  /** A SQLite file path (created and migrated if needed). Default `./holdfast.db`. */
+  database?: string;
+  /** The gateways holds may use, by name. */
+  gateways?: Gateway[];
+  /** Windows and lead time; defaults to the gateways' documented windows and 24 h. */
+  policy?: ExpiryPolicy;
+  clock?: Clock;
+  logger?: Logger;
+  /** Who is acting, for the transition journal (default `api`; the CLI passes `cli`). */
+  actor?: Actor;
+}
+
+export interface AuthorizeInput {
+  gateway: string;
+  amount: number;
+  currency: string;
+  subscriptionId?: string;
+  /** Raw card data for gateways that take it; held in memory only, never stored. */
+  card?: CardInput;
+  orderId?: string;
+  onExpiry?: OnExpiry;
+  /** Same key, same parameters → the same hold; same key, other parameters → an error. */
+  idempotencyKey?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface TrackInput {
+  gateway: string;
+  gatewayRef: string;
+  amount: number;
+  currency: string;
+  authorizedAt: number;
+  cardType?: CardType;
+  subscriptionId?: string;
+  orderId?: string;
+  onExpiry?: OnExpiry;
+}
+
+export interface CaptureOptions {
+  /** Default: everything still capturable. */
+  amount?: number;
+  /** Release whatever remains after this capture. */
+  final?: boolean;
+  idempotencyKey?: string;
+}
+
+export interface ListOptions {
+  state?: HoldState;
+  gateway?: string;
+  orderId?: string;
+  /** Open holds whose actBy falls within this many ms from now (or has passed). */
+  expiringWithinMs?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface HoldPage {
+  holds: Hold[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface HoldHistory {
+  transitions: HoldTransition[];
+  exchanges: GatewayExchange[];
+}
+
+/** The embedded holdfast API. */
+export interface Holdfast {
+  authorize(input: AuthorizeInput): Promise<Hold>;
+  track(input: TrackInput): Promise<Hold>;
+  capture(id: string, options?: CaptureOptions): Promise<Hold>;
+  void(id: string): Promise<Hold>;
+  setOnExpiry(id: string, onExpiry: OnExpiry, options?: { amount?: number | null }): Promise<Hold>;
+  get(id: string): Promise<Hold>;
+  list(options?: ListOptions): Promise<HoldPage>;
+  history(id: string): Promise<HoldHistory>;
+  close(): Promise<void>;
+  /** The engine underneath, for the sweeper and the CLI. */
+  readonly engine: HoldEngine;
+}
+
+const OPEN_STATES: readonly HoldState[] = ['authorized', 'partially_captured', 'capturing', 'voiding', 'authorizing'];
+const MAX_LIST_LIMIT = 1000;
+// A gateway authorization time this far ahead of our clock is refused as a typo, not trusted.
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** Opens holdfast on a database file with the given gateways, policy, clock and logger. */
+export async function openHoldfast(options: OpenHoldfastOptions = {}): Promise<Holdfast> {
+  const logger = options.logger ?? pino({ name: 'holdfast', level: process.env.HOLDFAST_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const gateways = new Map<string, Gateway>();
+  for (const gateway of options.gateways ?? []) gateways.set(gateway.name, gateway);
+  const store = await openStore(options.database ?? './holdfast.db');
+  const engine = new HoldEngine(store, gateways, options.policy ?? createExpiryPolicy(), options.clock ?? systemClock, logger);
+  return new HoldfastApi(engine, options.actor ?? 'api');
+}
+
+class HoldfastApi implements Holdfast {
+  constructor(
+    readonly engine: HoldEngine,
+    private readonly actor: Actor,
+  ) {}
+
+  private get store(): Store {
+    return this.engine.store;
+  }
+
+  async authorize(input: AuthorizeInput): Promise<Hold> {
+    const gateway = this.engine.gateway(input.gateway);
+    requireCurrency(input.currency);
+    assertPositiveMinorUnits(input.amount);
+    const onExpiry = checkOnExpiry(input.onExpiry ?? 'void');
+    const requestHash = hashRequest({
+      gateway: input.gateway,
+      amount: input.amount,
+      currency: input.currency,
+      subscriptionId: input.subscriptionId ?? null,
+      orderId: input.orderId ?? null,
+      onExpiry,
+    });
+    if (input.idempotencyKey !== undefined) {
+      checkKey(input.idempotencyKey);
+      const existing = await findHoldRowByIdempotencyKey(this.store.db, input.idempotencyKey);
+      if (existing) return this.replayAuthorize(existing, requestHash, input);
+    }
+    const key = input.idempotencyKey ?? `auth_${newHoldId().slice(5)}`;
+    const now = this.engine.clock.now();
+    const [snapshot] = initialTransition(holdMachine, {
+      currency: input.currency,
+      requestedAmount: input.amount,
+      capabilities: { maxCaptures: gateway.capabilities.maxCaptures, overcaptureBps: gateway.capabilities.overcaptureBps },
+      idempotencyKey: key,
+      onExpiry,
+    });
+    const id = newHoldId();
+    const row: HoldRow = {
+      id,
+      order_id: input.orderId ?? null,
+      gateway: input.gateway,
+      gateway_ref: null,
+      subscription_id: input.subscriptionId ?? null,
+      state: 'authorizing',
+      currency: input.currency,
+      amount: 0,
+      captured_amount: 0,
+      card_type: 'unknown',
+      masked_card: null,
+      authorized_at: null,
+      expires_at: null,
+      act_by: null,
+      on_expiry: onExpiry,
+      on_expiry_amount: null,
+      idempotency_key: key,
+      request_hash: requestHash,
+      next_action_at: nextActionAt('authorizing', snapshot.context, null, now),
+      version: 1,
+      snapshot: JSON.stringify({ value: snapshot.value, context: snapshot.context }),
+      machine_version: HOLD_MACHINE_VERSION,
+      lease_owner: null,
+      lease_expires_at: null,
+      lease_epoch: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      const db = this.store.db;
+      await writeAtomically(this.store, [
+        { query: insertHold(db, row) },
+        { query: insertTransition(db, { hold_id: id, seq: 1, from_state: null, to_state: 'authorizing', event: 'AUTHORIZE', actor: this.actor, detail: null, at: now }) },
+      ]);
+    } catch (error) {
+      // Two callers raced with the same key: the other one's hold is the answer.
+      const other = input.idempotencyKey === undefined ? undefined : await findHoldRowByIdempotencyKey(this.store.db, input.idempotencyKey);
+      if (other) return this.replayAuthorize(other, requestHash, input);
+      throw error;
+    }
+    return this.engine.perform(row, this.actor, { card: input.card, metadata: input.metadata });
+  }
+
+  // A repeated authorize: same parameters get the same hold (resuming an unknown outcome under the
+  // same key); different parameters are refused.
+  private async replayAuthorize(row: HoldRow, requestHash: string, input: AuthorizeInput): Promise<Hold> {
+    if (row.request_hash !== requestHash) throw new IdempotencyKeyReusedError(input.idempotencyKey ?? '');
+    const hold = toHold(row);
+    if (hold.state === 'authorizing' && hold.pending && hold.pending.retryAt !== null) {
+      return this.engine.perform(row, this.actor, { card: input.card, metadata: input.metadata });
+    }
+    if (hold.state === 'declined' && hold.lastError) {
+      throw new GatewayDeclinedError(hold.id, hold.lastError.code, hold.lastError.message, 'authorize');
+    }
+    return hold;
+  }
+
+  async track(input: TrackInput): Promise<Hold> {
+    const gateway = this.engine.gateway(input.gateway);
+    requireCurrency(input.currency);
+    assertPositiveMinorUnits(input.amount);
+    const onExpiry = checkOnExpiry(input.onExpiry ?? 'void');
+    const cardType = input.cardType ?? 'unknown';
+    if (!['credit', 'debit', 'unknown'].includes(cardType)) {
+      throw new ValidationError('INVALID_CARD_TYPE', `card type must be credit, debit or unknown, got ${JSON.stringify(cardType)}`);
+    }
+    if (typeof input.gatewayRef !== 'string' || input.gatewayRef.trim() === '' || input.gatewayRef.length > 128) {
+      throw new ValidationError('INVALID_GATEWAY_REF', 'gateway reference must be a non-empty string of at most 128 characters');
+    }
+    const now = this.engine.clock.now();
+    if (!Number.isSafeInteger(input.authorizedAt) || input.authorizedAt > now + FUTURE_TOLERANCE_MS) {
+      throw new ValidationError('INVALID_DATE', 'authorizedAt must be an epoch-ms time that is not in the future');
+    }
+    const { expiresAt, actBy } = deadlines(this.engine.policy, input.gateway, cardType, input.authorizedAt);
+    if (expiresAt <= now) {
+      throw new HoldExpiredError('(untracked)', `an authorization made at ${new Date(input.authorizedAt).toISOString()} has already expired (${new Date(expiresAt).toISOString()})`);
+    }
+    const existing = await findHoldRowByGatewayRef(this.store.db, input.gateway, input.gatewayRef);
+    if (existing) {
+      throw new ValidationError('ALREADY_TRACKED', `${input.gateway} authorization ${input.gatewayRef} is already tracked as ${existing.id}`);
+    }
+    const id = newHoldId();
+    const [initial] = initialTransition(holdMachine, {
+      currency: input.currency,
+      requestedAmount: input.amount,
+      capabilities: { maxCaptures: gateway.capabilities.maxCaptures, overcaptureBps: gateway.capabilities.overcaptureBps },
+      idempotencyKey: `track_${id}`,
+      onExpiry,
+    });
+    // The authorization happened elsewhere: the row starts at `authorizing` and the approval is
+    // applied through the machine like any other, so the journal shows both steps.
+    const row: HoldRow = {
+      id,
+      order_id: input.orderId ?? null,
+      gateway: input.gateway,
+      gateway_ref: null,
+      subscription_id: input.subscriptionId ?? null,
+      state: 'authorizing',
+      currency: input.currency,
+      amount: 0,
+      captured_amount: 0,
+      card_type: cardType,
+      masked_card: null,
+      authorized_at: null,
+      expires_at: null,
+      act_by: null,
+      on_expiry: onExpiry,
+      on_expiry_amount: null,
+      idempotency_key: null,
+      request_hash: null,
+      next_action_at: null,
+      version: 1,
+      snapshot: JSON.stringify({ value: initial.value, context: initial.context }),
+      machine_version: HOLD_MACHINE_VERSION,
+      lease_owner: null,
+      lease_expires_at: null,
+      lease_epoch: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    const snapshotAfter = this.engine.preview(row, { type: 'AUTHORIZED', amount: input.amount, authorizedAt: input.authorizedAt, expiresAt, at: now });
+    const trackedRow: HoldRow = {
+      ...row,
+      gateway_ref: input.gatewayRef,
+      state: 'authorized',
+      amount: input.amount,
+      authorized_at: input.authorizedAt,
+      expires_at: expiresAt,
+      act_by: actBy,
+      next_action_at: actBy,
+      snapshot: JSON.stringify(snapshotAfter),
+    };
+    try {
+      const db = this.store.db;
+      await writeAtomically(this.store, [
+        { query: insertHold(db, trackedRow) },
+        { query: insertTransition(db, { hold_id: id, seq: 1, from_state: null, to_state: 'authorized', event: 'TRACK', actor: this.actor, detail: JSON.stringify({ gatewayRef: input.gatewayRef }), at: now }) },
+      ]);
+    } catch (error) {
+      if (await findHoldRowByGatewayRef(this.store.db, input.gateway, input.gatewayRef)) {
+        throw new ValidationError('ALREADY_TRACKED', `${input.gateway} authorization ${input.gatewayRef} is already tracked`);
+      }
+      throw error;
+    }
+    return toHold(trackedRow);
+  }
+
+  async capture(id: string, options: CaptureOptions = {}): Promise<Hold> {
+    const row = await this.requireRow(id);
+    const hold = toHold(row);
+    if (options.idempotencyKey !== undefined) {
+      checkKey(options.idempotencyKey);
+      if (await hasApprovedExchange(this.store.db, id, 'capture', options.idempotencyKey)) return hold;
+    }
+    if (hold.closed || (hold.state !== 'authorized' && hold.state !== 'partially_captured')) {
+      throw new InvalidTransitionError(id, hold.state, 'capture', stateHint(hold));
+    }
+    const now = this.engine.clock.now();
+    const { context } = readSnapshot(row);
+    const amount = options.amount ?? remainingAmount(context);
+    if (options.amount !== undefined) assertPositiveMinorUnits(options.amount, 'capture amount');
+    throwRefusal(id, captureRefusal(context, amount, now));
+    const key = options.idempotencyKey ?? `${id}:capture:${context.captureCount + 1}`;
+    const { row: inFlight } = await this.engine.commit(
+      row,
+      { type: 'CAPTURE', amount, final: options.final ?? false, idempotencyKey: key, at: now },
+      this.actor,
+    );
+    return this.engine.perform(inFlight, this.actor);
+  }
+
+  async void(id: string): Promise<Hold> {
+    const row = await this.requireRow(id);
+    const hold = toHold(row);
+    if (hold.closed || (hold.state !== 'authorized' && hold.state !== 'partially_captured')) {
+      throw new InvalidTransitionError(id, hold.state, 'void', stateHint(hold));
+    }
+    const now = this.engine.clock.now();
+    if (hold.expiresAt === null || now >= hold.expiresAt) {
+      throw new HoldExpiredError(id, 'the authorization has expired; a void now would be a refund, so none is sent');
+    }
+    const key = `${id}:void:${hold.captureCount}`;
+    const { row: inFlight } = await this.engine.commit(row, { type: 'VOID', idempotencyKey: key, at: now }, this.actor);
+    return this.engine.perform(inFlight, this.actor);
+  }
+
+  async setOnExpiry(id: string, onExpiry: OnExpiry, options: { amount?: number | null } = {}): Promise<Hold> {
+    checkOnExpiry(onExpiry);
+    const row = await this.requireRow(id);
+    const hold = toHold(row);
+    if (hold.closed || (hold.state !== 'authorized' && hold.state !== 'partially_captured')) {
+      throw new InvalidTransitionError(id, hold.state, 'change the on-expiry plan of', stateHint(hold));
+    }
+    const amount = options.amount ?? null;
+    if (amount !== null) assertPositiveMinorUnits(amount, 'on-expiry amount');
+    const now = this.engine.clock.now();
+    throwRefusal(id, onExpiryRefusal(readSnapshot(row).context, onExpiry, amount, now));
+    const { row: next } = await this.engine.commit(row, { type: 'SET_ON_EXPIRY', onExpiry, amount, at: now }, this.actor);
+    return toHold(next);
+  }
+
+  async get(id: string): Promise<Hold> {
+    return toHold(await this.requireRow(id));
+  }
+
+  async list(options: ListOptions = {}): Promise<HoldPage> {
+    if (options.state !== undefined && !HOLD_STATES.includes(options.state)) {
+      throw new ValidationError('INVALID_STATE', `unknown state ${JSON.stringify(options.state)} (states: ${HOLD_STATES.join(', ')})`);
+    }
+    const limit = options.limit ?? 100;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+      throw new ValidationError('INVALID_LIMIT', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
+    }
+    let states: readonly string[] | undefined = options.state === undefined ? undefined : [options.state];
+    let actByAtOrBefore: number | undefined;
+    if (options.expiringWithinMs !== undefined) {
+      if (!Number.isSafeInteger(options.expiringWithinMs) || options.expiringWithinMs < 0) {
+        throw new ValidationError('INVALID_DURATION', 'expiringWithinMs must be a non-negative whole number of milliseconds');
+      }
+      actByAtOrBefore = this.engine.clock.now() + options.expiringWithinMs;
+      states = (states ?? OPEN_STATES).filter((s) => OPEN_STATES.includes(s as HoldState));
+    }
+    const rows = await listHoldRows(this.store.db, {
+      ...(states ? { states } : {}),
+      ...(options.gateway !== undefined ? { gateway: options.gateway } : {}),
+      ...(options.orderId !== undefined ? { orderId: options.orderId } : {}),
+      ...(actByAtOrBefore !== undefined ? { actByAtOrBefore } : {}),
+      ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    let holds = page.map(toHold);
+    if (options.expiringWithinMs !== undefined) holds = holds.filter((h) => !h.closed);
+    const last = page[page.length - 1];
+    return { holds, nextCursor: rows.length > limit && last ? encodeCursor(sortPosition(last)) : null };
+  }
+
+  async history(id: string): Promise<HoldHistory> {
+    await this.requireRow(id);
+    const [transitions, exchanges] = await Promise.all([listTransitions(this.store.db, id), listExchanges(this.store.db, id)]);
+    return { transitions, exchanges };
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  private async requireRow(id: string): Promise<HoldRow> {
+    if (!isHoldId(id)) {
+      throw new ValidationError('INVALID_HOLD_ID', `${JSON.stringify(String(id))} is not a hold id (they look like hold_0123456789abcdef0123)`);
+    }
+    const row = await findHoldRow(this.store.db, id);
+    if (!row) throw new HoldNotFoundError(id);
+    return row;
+  }
+}
+
+function throwRefusal(id: string, refusal: Refusal | null): void {
+  if (!refusal) return;
+  switch (refusal.code) {
+    case 'INVALID_AMOUNT':
+      throw new InvalidAmountError(refusal.message, { holdId: id });
+    case 'HOLD_EXPIRED':
+      throw new HoldExpiredError(id, refusal.message);
+    case 'CAPTURE_LIMIT_REACHED':
+    case 'AMOUNT_EXCEEDS_AUTHORIZED':
+      throw new CaptureNotAllowedError(refusal.code, id, refusal.message);
+    default: {
+      const never: never = refusal.code;
+      throw new Error(`unhandled refusal ${String(never)}`);
+    }
+  }
+}
+
+function stateHint(hold: Hold): string | undefined {
+  if (hold.state === 'capturing' || hold.state === 'voiding') return 'a gateway call is in flight; the sweeper reconciles it';
+  if (hold.state === 'partially_captured' && hold.closed) return 'its remainder was released';
+  return undefined;
+}
+
+function checkOnExpiry(value: unknown): OnExpiry {
+  if (value !== 'capture' && value !== 'void') {
+    throw new ValidationError('INVALID_ON_EXPIRY', `on-expiry must be capture or void, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function checkKey(key: unknown): void {
+  if (typeof key !== 'string' || key.length < 1 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new ValidationError('INVALID_IDEMPOTENCY_KEY', 'idempotency keys are 1–255 printable ASCII characters without spaces');
+  }
+}
+
+function hashRequest(request: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+}
+
+function encodeCursor(position: { actBy: number; id: string }): string {
+  return Buffer.from(`${position.actBy}:${position.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { actBy: number; id: string } {
+  const text = Buffer.from(String(cursor), 'base64url').toString('utf8');
+  const match = /^(\d+):(hold_[0-9a-f]{20})$/.exec(text);
+  if (!match) throw new ValidationError('INVALID_CURSOR', 'the cursor is not one that list() returned');
+  return { actBy: Number(match[1]), id: match[2] as string };
+}
+

@@ -1,0 +1,65 @@
+// The domain types the embedded API returns. Money in integer minor units, times in UTC epoch ms.
+import type { HoldState, OnExpiry, PendingOperation } from '../../machines/hold.machine.js';
+import type { CardType } from '../gateways/types.js';
+
+export type Actor = 'api' | 'cli' | 'sweeper';
+
+/** One authorization hold as stored. */
+export interface Hold {
+  id: string;
+  orderId: string | null;
+  gateway: string;
+  gatewayRef: string | null;
+  subscriptionId: string | null;
+  state: HoldState;
+  currency: string;
+  /** Authorized amount (minor units). */
+  amount: number;
+  capturedAmount: number;
+  captureCount: number;
+  cardType: CardType;
+  /** BIN + last four, when known. */
+  maskedCard: string | null;
+  authorizedAt: number | null;
+  expiresAt: number | null;
+  actBy: number | null;
+  onExpiry: OnExpiry;
+  /** Planned capture amount at actBy; null: everything still capturable. */
+  onExpiryAmount: number | null;
+  /** True once nothing more can be captured or voided (a closed partial capture, a terminal state). */
+  closed: boolean;
+  /** The gateway call in flight, if any (its idempotency key and unknown attempts). */
+  pending: PendingOperation | null;
+  lastError: { code: string; message: string; at: number } | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One line of a hold's append-only journal. */
+export interface HoldTransition {
+  holdId: string;
+  seq: number;
+  from: HoldState | null;
+  to: HoldState;
+  event: string;
+  actor: Actor;
+  detail: Record<string, unknown> | null;
+  at: number;
+}
+
+/** One redacted gateway exchange. */
+export interface GatewayExchange {
+  id: string;
+  holdId: string;
+  operation: string;
+  idempotencyKey: string;
+  httpStatus: number | null;
+  outcome: string;
+  gatewayCode: string | null;
+  message: string | null;
+  request: unknown;
+  response: unknown;
+  latencyMs: number;
+  at: number;
+}

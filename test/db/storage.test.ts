@@ -1,0 +1,93 @@
+// The SQLite store: durability settings, migrations, indexes, and refusal of snapshots it cannot read.
+import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { assertPragmas, openStore } from '../../db/connection.js';
+import { openHarness, tempDir, type Harness } from '../helpers/harness.js';
+import { HoldfastError } from '../../src/errors.js';
+
+describe('openStore', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => dir.cleanup());
+
+  it('opens with WAL, synchronous=FULL, foreign keys and a busy timeout', async () => {
+    const store = await openStore(join(dir.dir, 'a.db'));
+    expect(store.native.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.native.pragma('synchronous', { simple: true })).toBe(2);
+    expect(store.native.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(Number(store.native.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  it('refuses a connection with synchronous off, NORMAL, or without WAL', () => {
+    const native = new BetterSqlite3(join(dir.dir, 'b.db'));
+    native.pragma('journal_mode = WAL');
+    native.pragma('foreign_keys = ON');
+    native.pragma('synchronous = OFF');
+    expect(() => assertPragmas(native, 'b.db')).toThrow(/synchronous=0/);
+    native.pragma('synchronous = NORMAL');
+    expect(() => assertPragmas(native, 'b.db')).toThrow(/synchronous=1/);
+    native.pragma('synchronous = FULL');
+    expect(() => assertPragmas(native, 'b.db')).not.toThrow();
+    native.pragma('journal_mode = DELETE');
+    expect(() => assertPragmas(native, 'b.db')).toThrow(/WAL/);
+    native.close();
+  });
+
+  it('migrates once, creates the sweeper indexes, and is idempotent on reopen', async () => {
+    const path = join(dir.dir, 'c.db');
+    await (await openStore(path)).close();
+    const store = await openStore(path);
+    const migrations = store.native.prepare('select name from kysely_migration').all();
+    expect(migrations).toEqual([{ name: '0001-initial' }]);
+    const indexes = store.native.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'holds'").all().map((r) => (r as { name: string }).name);
+    expect(indexes).toEqual(expect.arrayContaining(['holds_state_act_by', 'holds_next_action_at', 'holds_order_id', 'holds_gateway_ref']));
+    await store.close();
+  });
+
+  it('reports a database it cannot open as a typed error', async () => {
+    await expect(openStore(join(dir.dir, 'missing-dir', 'x.db'))).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+  });
+});
+
+describe('stored snapshots', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => h.close());
+
+  async function tamper(sqlText: string, id: string): Promise<void> {
+    const native = new BetterSqlite3(h.dbPath);
+    native.prepare(sqlText).run(id);
+    native.close();
+  }
+
+  it('refuses a hold stored by an unknown machine version, and changes nothing', async () => {
+    const hold = await h.hf.authorize({ gateway: 'fake', amount: 500, currency: 'USD', subscriptionId: 's' });
+    await tamper('update holds set machine_version = 99 where id = ?', hold.id);
+    for (const call of [() => h.hf.get(hold.id), () => h.hf.capture(hold.id), () => h.hf.void(hold.id)]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HoldfastError);
+      expect((error as HoldfastError).code).toBe('UNKNOWN_MACHINE_VERSION');
+      expect((error as Error).message).toMatch(/version 99.*understands version 1/);
+    }
+    expect(h.fake.calls.capture + h.fake.calls.void).toBe(0);
+  });
+
+  it('refuses a truncated snapshot with a clear error', async () => {
+    const hold = await h.hf.authorize({ gateway: 'fake', amount: 500, currency: 'USD', subscriptionId: 's' });
+    await tamper('update holds set snapshot = substr(snapshot, 1, 40) where id = ?', hold.id);
+    await expect(h.hf.capture(hold.id)).rejects.toMatchObject({ code: 'CORRUPT_SNAPSHOT' });
+    expect(h.fake.calls.capture).toBe(0);
+  });
+
+  it('keeps ticket-number-sized references exact as strings', async () => {
+    const ref = '987654321098765432'; // > 2^53 as a number
+    const hold = await h.hf.track({ gateway: 'fake', gatewayRef: ref, amount: 500, currency: 'USD', authorizedAt: h.clock.now() });
+    expect((await h.hf.get(hold.id)).gatewayRef).toBe(ref);
+  });
+});
