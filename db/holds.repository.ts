@@ -31,12 +31,20 @@ export async function findHoldRowByGatewayRef(db: Db, gateway: string, ref: stri
  * The statement writing `patch` only while the row is still at `expectedVersion`, bumping the
  * version; it changes no row when another writer got there first (run it as a guarded step).
  */
-export function updateHoldIfVersion(db: Db, id: string, expectedVersion: number, patch: Updateable<HoldsTable>) {
-  return db
+export function updateHoldIfVersion(
+  db: Db,
+  id: string,
+  expectedVersion: number,
+  patch: Updateable<HoldsTable>,
+  leaseEpoch?: number,
+) {
+  const query = db
     .updateTable('holds')
     .set({ ...patch, version: expectedVersion + 1 })
     .where('id', '=', id)
     .where('version', '=', expectedVersion);
+  // A sweeper also proves it still holds its lease: a taken-over lease has a higher epoch.
+  return leaseEpoch === undefined ? query : query.where('lease_epoch', '=', leaseEpoch);
 }
 
 /** The statement appending one line to a hold's journal. */
@@ -113,4 +121,67 @@ export async function listHoldRows(db: Db, filter: HoldFilter): Promise<HoldRow[
 /** The sort position of a row, for building a cursor. */
 export function sortPosition(row: Pick<HoldRow, 'act_by' | 'id'>): { actBy: number; id: string } {
   return { actBy: row.act_by === null ? NO_ACT_BY : Number(row.act_by), id: row.id };
+}
+
+/** Count and amounts of the holds in one state and currency. */
+export interface StateCurrencyTotals {
+  state: string;
+  currency: string;
+  count: number;
+  amount: number;
+  capturedAmount: number;
+}
+
+/** Count, authorized and captured amount of all holds per state and currency. */
+export async function countHoldsByStateAndCurrency(db: Db): Promise<StateCurrencyTotals[]> {
+  const rows = await db
+    .selectFrom('holds')
+    .select((eb) => [
+      'state',
+      'currency',
+      eb.fn.countAll<number | string>().as('count'),
+      eb.fn.sum<number | string | null>('amount').as('amount'),
+      eb.fn.sum<number | string | null>('captured_amount').as('captured_amount'),
+    ])
+    .groupBy(['state', 'currency'])
+    .orderBy('state')
+    .orderBy('currency')
+    .execute();
+  // PostgreSQL returns count and sum as strings (bigint/numeric): normalise here, not in callers.
+  return rows.map((r) => ({
+    state: r.state,
+    currency: r.currency,
+    count: Number(r.count),
+    amount: Number(r.amount ?? 0),
+    capturedAmount: Number(r.captured_amount ?? 0),
+  }));
+}
+
+/** Count and amount of one currency. */
+export interface CurrencyTotals {
+  currency: string;
+  count: number;
+  amount: number;
+}
+
+/**
+ * Per currency, the open holds (authorized, or partially captured with the remainder still held)
+ * whose actBy is at or before `actByAtOrBefore`, and the amount they still hold.
+ */
+export async function sumOpenHoldsDueBy(db: Db, actByAtOrBefore: number): Promise<CurrencyTotals[]> {
+  const rows = await db
+    .selectFrom('holds')
+    .select((eb) => [
+      'currency',
+      eb.fn.countAll<number | string>().as('count'),
+      eb.fn.sum<number | string | null>(sql`amount - captured_amount`).as('amount'),
+    ])
+    .where('state', 'in', ['authorized', 'partially_captured'])
+    // A partial capture whose remainder was released has no next action: nothing is held any more.
+    .where('next_action_at', 'is not', null)
+    .where('act_by', '<=', actByAtOrBefore)
+    .groupBy('currency')
+    .orderBy('currency')
+    .execute();
+  return rows.map((r) => ({ currency: r.currency, count: Number(r.count), amount: Number(r.amount ?? 0) }));
 }

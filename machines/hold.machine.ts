@@ -1,7 +1,7 @@
 // The lifecycle of one authorization hold. Pure: the host computes the next snapshot with
 // `transition()`, persists it, and only then performs the effect named by `context.pending`.
 // Gateway results come back as events; time comes in as `at` on every event.
-import { assign, setup } from 'xstate';
+import { and, assign, not, setup } from 'xstate';
 import {
   type Capabilities,
   captureRefusal,
@@ -91,6 +91,8 @@ export type HoldEvent =
   /** The pending call may or may not have happened; retry under the same key from `retryAt`. */
   | { type: 'OUTCOME_UNKNOWN'; reason: string; retryAt: number; at: number }
   | { type: 'EXPIRE'; at: number }
+  /** Give up on an in-flight call whose outcome cannot be learned: an operator must reconcile it. */
+  | { type: 'FLAG'; reason: string; at: number }
   | { type: 'SET_ON_EXPIRY'; onExpiry: OnExpiry; amount: number | null; at: number };
 
 export type HoldEventType = HoldEvent['type'];
@@ -134,6 +136,9 @@ export const holdMachine = setup({
       (context.pending?.final ?? false) || context.captureCount + 1 >= context.capabilities.maxCaptures,
     nothingCaptured: ({ context }) => context.capturedAmount === 0,
     returnsToAuthorized: ({ context }) => context.pending?.returnTo === 'authorized',
+    pendingAuthorize: ({ context }) => context.pending?.operation === 'authorize',
+    pendingCapture: ({ context }) => context.pending?.operation === 'capture',
+    pendingVoid: ({ context }) => context.pending?.operation === 'void',
     returnsToPartial: ({ context }) => context.pending?.returnTo === 'partially_captured',
   },
   actions: {
@@ -180,9 +185,12 @@ export const holdMachine = setup({
     })),
     releaseRemainder: assign({ remainderReleased: true }),
     recordVoid: assign(clearPending),
-    recordDecline: assign(({ event }) => {
+    // A declined capture is never retried on its own: the plan becomes a void, so the sweeper
+    // releases the customer's funds instead (an operator may set it back to capture).
+    recordDecline: assign(({ context, event }) => {
       const e = event as Ev<'OPERATION_DECLINED'> | Ev<'AUTHORIZE_DECLINED'>;
-      return { lastError: { code: e.code, message: e.message, at: e.at }, ...clearPending };
+      const planChange = context.pending?.operation === 'capture' ? { onExpiry: 'void' as const, onExpiryAmount: null } : {};
+      return { lastError: { code: e.code, message: e.message, at: e.at }, ...planChange, ...clearPending };
     }),
     recordNotSent: assign(({ event }) => {
       const e = event as Ev<'OPERATION_NOT_SENT'>;
@@ -200,6 +208,9 @@ export const holdMachine = setup({
       const e = event as Ev<'SET_ON_EXPIRY'>;
       return { onExpiry: e.onExpiry, onExpiryAmount: e.amount };
     }),
+    recordFlag: assign(({ event }) => ({
+      lastError: { code: 'FLAGGED', message: (event as Ev<'FLAG'>).reason, at: event.at },
+    })),
     recordUnresolvedAtExpiry: assign(({ event }) => ({
       lastError: {
         code: 'UNRESOLVED_AT_EXPIRY',
@@ -239,6 +250,7 @@ export const holdMachine = setup({
         AUTHORIZED: { guard: 'validAuthorization', target: 'authorized', actions: 'applyAuthorization' },
         AUTHORIZE_DECLINED: { target: 'declined', actions: 'recordDecline' },
         OUTCOME_UNKNOWN: { target: 'authorizing', actions: 'recordUnknown' },
+        FLAG: { target: 'needs_attention', actions: 'recordFlag' },
         // Nothing reached the gateway, so no funds are held: the authorization did not happen.
         OPERATION_NOT_SENT: { target: 'declined', actions: 'recordNotSent' },
       },
@@ -267,6 +279,7 @@ export const holdMachine = setup({
           { target: 'partially_captured', actions: 'recordNotSent' },
         ],
         OUTCOME_UNKNOWN: { target: 'capturing', actions: 'recordUnknown' },
+        FLAG: { target: 'needs_attention', actions: 'recordFlag' },
         EXPIRE: { guard: 'isPastExpiry', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
       },
     },
@@ -293,24 +306,28 @@ export const holdMachine = setup({
           { target: 'partially_captured', actions: 'recordNotSent' },
         ],
         OUTCOME_UNKNOWN: { target: 'voiding', actions: 'recordUnknown' },
+        FLAG: { target: 'needs_attention', actions: 'recordFlag' },
         EXPIRE: { guard: 'isPastExpiry', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
       },
     },
-    // Flagged for an operator: an outcome stayed unknown until the window closed. A late answer
-    // (reconciliation) is still applied; nothing new is ever sent from here.
+    // Flagged for an operator: an outcome stayed unknown until the window closed (or could not be
+    // learned). A late answer about the pending operation (reconciliation) is still applied; nothing
+    // new is ever sent from here.
     needs_attention: {
       on: {
+        AUTHORIZED: { guard: and(['pendingAuthorize', 'validAuthorization']), target: 'authorized', actions: 'applyAuthorization' },
+        AUTHORIZE_DECLINED: { guard: 'pendingAuthorize', target: 'declined', actions: 'recordDecline' },
         CAPTURE_APPROVED: [
-          { guard: 'captureCompletes', target: 'captured', actions: 'applyCapture' },
-          { target: 'partially_captured', actions: ['applyCapture', 'releaseRemainder'] },
+          { guard: and(['pendingCapture', 'captureCompletes']), target: 'captured', actions: 'applyCapture' },
+          { guard: 'pendingCapture', target: 'partially_captured', actions: ['applyCapture', 'releaseRemainder'] },
         ],
         VOID_APPROVED: [
-          { guard: 'nothingCaptured', target: 'voided', actions: 'recordVoid' },
-          { target: 'partially_captured', actions: ['recordVoid', 'releaseRemainder'] },
+          { guard: and(['pendingVoid', 'nothingCaptured']), target: 'voided', actions: 'recordVoid' },
+          { guard: 'pendingVoid', target: 'partially_captured', actions: ['recordVoid', 'releaseRemainder'] },
         ],
         OPERATION_DECLINED: [
-          { guard: 'nothingCaptured', target: 'expired', actions: 'recordDecline' },
-          { target: 'partially_captured', actions: ['recordDecline', 'releaseRemainder'] },
+          { guard: and([not('pendingAuthorize'), 'nothingCaptured']), target: 'expired', actions: 'recordDecline' },
+          { guard: not('pendingAuthorize'), target: 'partially_captured', actions: ['recordDecline', 'releaseRemainder'] },
         ],
       },
     },

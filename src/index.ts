@@ -19,3 +19,4 @@ export { createExpiryPolicy, DOCUMENTED_WINDOWS, DAY_MS, HOUR_MS, type ExpiryPol
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export { FakeGateway, type FakeSource, type FakeFault } from './gateways/fake/index.js';
 export type { Gateway, GatewayCapabilities, CardType, CardInput } from './gateways/types.js';
+export { sweep, SWEEP_OUTCOMES, type SweepOptions, type SweepReport, type SweepItem, type SweepOutcome } from './sweeper/sweep.js';

@@ -40,6 +40,7 @@ import { nextRetryAt } from './backoff.js';
 import { newExchangeId } from './ids.js';
 import { redactExchange } from '../gateways/redact.js';
 import type { Actor, Hold } from './types.js';
+import { crashPoint } from './crash-point.js';
 
 /** The result of one gateway call, as the engine records it. */
 type Outcome = AuthorizeOutcome | CaptureOutcome | VoidOutcome;
@@ -49,6 +50,12 @@ type ExtraColumns = Pick<
   Updateable<HoldsTable>,
   'gateway_ref' | 'card_type' | 'masked_card' | 'authorized_at' | 'expires_at' | 'act_by'
 >;
+
+/** A sweeper's lease on a hold: its writes must match the epoch; the last one gives the lease back. */
+export interface Fence {
+  epoch: number;
+  release: boolean;
+}
 
 /** A gateway call's outcome written together with the event it produced. */
 interface Exchange {
@@ -95,7 +102,7 @@ export class HoldEngine {
     row: HoldRow,
     event: HoldEvent,
     actor: Actor,
-    options: { exchange?: Exchange; columns?: ExtraColumns; detail?: Record<string, unknown> } = {},
+    options: { exchange?: Exchange; columns?: ExtraColumns; detail?: Record<string, unknown>; fence?: Fence } = {},
   ): Promise<{ row: HoldRow; effects: PendingOperation[] }> {
     const snapshot = this.restore(row);
     if (!snapshot.can(event)) {
@@ -116,11 +123,12 @@ export class HoldEngine {
       snapshot: JSON.stringify({ value: state, context }),
       next_action_at: nextActionAt(state, context, actBy === null || actBy === undefined ? null : Number(actBy), now),
       updated_at: now,
+      ...(options.fence?.release ? { lease_owner: null, lease_expires_at: null } : {}),
     } satisfies Updateable<HoldsTable>;
     const exchange = options.exchange;
     const db = this.store.db;
     const steps: WriteStep[] = [
-      { query: updateHoldIfVersion(db, row.id, Number(row.version), patch), guard: true },
+      { query: updateHoldIfVersion(db, row.id, Number(row.version), patch, options.fence?.epoch), guard: true },
       {
         query: insertTransition(db, {
           hold_id: row.id,
@@ -149,7 +157,11 @@ export class HoldEngine {
    * event. Returns the updated hold, or throws the typed error that the outcome means (after the
    * outcome has been persisted).
    */
-  async perform(row: HoldRow, actor: Actor, extra: { card?: CardInput | undefined; metadata?: Record<string, unknown> | undefined } = {}): Promise<Hold> {
+  async perform(
+    row: HoldRow,
+    actor: Actor,
+    extra: { card?: CardInput | undefined; metadata?: Record<string, unknown> | undefined; fence?: Fence } = {},
+  ): Promise<Hold> {
     const { context } = readSnapshot(row);
     const pending = context.pending;
     if (!pending) throw new InvalidTransitionError(row.id, row.state, 'perform a gateway call', 'nothing is in flight');
@@ -180,13 +192,16 @@ export class HoldEngine {
         exchange: { operation: pending.operation, idempotencyKey: pending.idempotencyKey, httpStatus: null, request: null, response: null, latencyMs: 0, gatewayCode: null, message: errorSummary(error) },
       };
     }
-    return this.applyOutcome(row, pending, outcome, actor);
+    crashPoint('after-response');
+    return this.applyOutcome(row, pending, outcome, actor, extra.fence && { epoch: extra.fence.epoch, release: true });
   }
 
   /** Turns a gateway outcome into the machine's event, persists it, and throws what it means. */
-  private async applyOutcome(row: HoldRow, pending: PendingOperation, outcome: Outcome, actor: Actor): Promise<Hold> {
+  private async applyOutcome(row: HoldRow, pending: PendingOperation, outcome: Outcome, actor: Actor, fence?: Fence): Promise<Hold> {
     const now = this.clock.now();
     const exchange: Exchange = { record: outcome.exchange, outcome: outcome.kind };
+    const commit = (event: HoldEvent, options: { columns?: ExtraColumns } = {}) =>
+      this.commit(row, event, actor, { exchange, ...options, ...(fence ? { fence } : {}) });
     const expiresAt = row.expires_at === null ? null : Number(row.expires_at);
     const log = { holdId: row.id, operation: pending.operation, idempotencyKey: pending.idempotencyKey, outcome: outcome.kind };
     switch (outcome.kind) {
@@ -196,12 +211,9 @@ export class HoldEngine {
           const approved = outcome as AuthorizeApproved;
           const authorizedAt = plausibleTime(approved.authorizedAt, now);
           const { expiresAt: exp, actBy } = deadlines(this.policy, row.gateway, approved.cardType, authorizedAt);
-          const { row: next } = await this.commit(
-            row,
+          const { row: next } = await commit(
             { type: 'AUTHORIZED', amount: approved.amount, authorizedAt, expiresAt: exp, at: now },
-            actor,
             {
-              exchange,
               columns: {
                 gateway_ref: approved.gatewayRef,
                 card_type: approved.cardType,
@@ -218,7 +230,7 @@ export class HoldEngine {
           pending.operation === 'capture'
             ? { type: 'CAPTURE_APPROVED', amount: 'amount' in outcome ? (outcome.amount as number) : pending.amount, at: now }
             : { type: 'VOID_APPROVED', at: now };
-        const { row: next } = await this.commit(row, event, actor, { exchange });
+        const { row: next } = await commit(event);
         return toHold(next);
       }
       case 'declined': {
@@ -227,23 +239,23 @@ export class HoldEngine {
           pending.operation === 'authorize'
             ? { type: 'AUTHORIZE_DECLINED', code: outcome.code, message: outcome.message, at: now }
             : { type: 'OPERATION_DECLINED', code: outcome.code, message: outcome.message, at: now };
-        await this.commit(row, event, actor, { exchange });
+        await commit(event);
         throw new GatewayDeclinedError(row.id, outcome.code, outcome.message, pending.operation);
       }
       case 'misconfigured': {
         this.logger.error({ ...log, code: outcome.code }, 'gateway rejected the configuration');
-        await this.commit(row, { type: 'OPERATION_NOT_SENT', reason: `${outcome.code} ${outcome.message}`, at: now }, actor, { exchange });
+        await commit({ type: 'OPERATION_NOT_SENT', reason: `${outcome.code} ${outcome.message}`, at: now });
         throw new GatewayMisconfiguredError(row.gateway, outcome.code, outcome.message);
       }
       case 'unavailable': {
         this.logger.warn({ ...log, reason: outcome.reason }, 'gateway unavailable');
-        await this.commit(row, { type: 'OPERATION_NOT_SENT', reason: outcome.reason, at: now }, actor, { exchange });
+        await commit({ type: 'OPERATION_NOT_SENT', reason: outcome.reason, at: now });
         throw new GatewayUnavailableError(row.id, pending.operation, outcome.reason);
       }
       case 'unknown': {
         this.logger.warn({ ...log, reason: outcome.reason }, 'gateway outcome unknown');
         const retryAt = nextRetryAt(now, pending.unknownAttempts + 1, expiresAt);
-        await this.commit(row, { type: 'OUTCOME_UNKNOWN', reason: outcome.reason, retryAt, at: now }, actor, { exchange });
+        await commit({ type: 'OUTCOME_UNKNOWN', reason: outcome.reason, retryAt, at: now });
         throw new GatewayUnknownOutcomeError(row.id, pending.operation, outcome.reason);
       }
       default: {

@@ -37,6 +37,7 @@ import { HoldEngine } from './hold-engine.js';
 import { isHoldId, newHoldId } from './ids.js';
 import { nextActionAt } from './next-action.js';
 import type { Actor, GatewayExchange, Hold, HoldTransition } from './types.js';
+import { sweep, type SweepOptions, type SweepReport } from '../sweeper/sweep.js';
 
 export interface OpenHoldfastOptions {
   /** A SQLite file path (created and migrated if needed). Default `./holdfast.db`. */
@@ -116,6 +117,8 @@ export interface Holdfast {
   get(id: string): Promise<Hold>;
   list(options?: ListOptions): Promise<HoldPage>;
   history(id: string): Promise<HoldHistory>;
+  /** One sweeper pass now: capture or void what is due, expire what lapsed, reconcile what is unknown. */
+  sweep(options?: SweepOptions): Promise<SweepReport>;
   close(): Promise<void>;
   /** The engine underneath, for the sweeper and the CLI. */
   readonly engine: HoldEngine;
@@ -416,6 +419,10 @@ class HoldfastApi implements Holdfast {
     await this.requireRow(id);
     const [transitions, exchanges] = await Promise.all([listTransitions(this.store.db, id), listExchanges(this.store.db, id)]);
     return { transitions, exchanges };
+  }
+
+  async sweep(options: SweepOptions = {}): Promise<SweepReport> {
+    return sweep(this.engine, options);
   }
 
   async close(): Promise<void> {

@@ -5,13 +5,16 @@ import type { HoldContext, HoldState } from '../../machines/hold.machine.js';
 /** How long an in-flight call may run before a sweeper treats it as interrupted and resumes it. */
 export const IN_FLIGHT_GRACE_MS = 60_000;
 
+/** How long after a call that was never sent (gateway unreachable) the sweeper tries again. */
+export const NOT_SENT_RETRY_MS = 60_000;
+
 /** The next instant at which a hold needs attention from the sweeper, or null when none will. */
 export function nextActionAt(state: HoldState, context: HoldContext, actBy: number | null, now: number): number | null {
   switch (state) {
     case 'authorized':
-      return actBy;
+      return openHoldAction(context, actBy);
     case 'partially_captured':
-      return context.remainderReleased ? null : actBy;
+      return context.remainderReleased ? null : openHoldAction(context, actBy);
     case 'authorizing':
     case 'capturing':
     case 'voiding':
@@ -27,4 +30,14 @@ export function nextActionAt(state: HoldState, context: HoldContext, actBy: numb
       throw new Error(`unhandled state ${String(never)}`);
     }
   }
+}
+
+// An open hold is due at actBy; after a call that was never sent, not before a pause (so an
+// unreachable gateway is not hammered), and never later than expiresAt (when it must be expired).
+function openHoldAction(context: HoldContext, actBy: number | null): number | null {
+  if (actBy === null) return null;
+  const error = context.lastError;
+  if (error?.code !== 'NOT_SENT') return actBy;
+  const retryAt = Math.max(actBy, error.at + NOT_SENT_RETRY_MS);
+  return context.expiresAt === null ? retryAt : Math.min(retryAt, context.expiresAt);
 }

@@ -46,6 +46,7 @@ const E = {
   OUTCOME_UNKNOWN: { type: 'OUTCOME_UNKNOWN', reason: 'timeout', retryAt: at + 15_000, at },
   EXPIRE: { type: 'EXPIRE', at: EXPIRES_AT },
   SET_ON_EXPIRY: { type: 'SET_ON_EXPIRY', onExpiry: 'capture', amount: null, at },
+  FLAG: { type: 'FLAG', reason: 'no answer', at },
 } as const satisfies Record<string, HoldEvent>;
 
 /** One representative snapshot per state (and both kinds of partially_captured). */
@@ -60,33 +61,40 @@ const SAMPLES: Record<string, () => Snap> = {
   voided: () => run(start(), E.AUTHORIZED, E.VOID, E.VOID_APPROVED),
   expired: () => run(start(), E.AUTHORIZED, E.EXPIRE),
   declined: () => run(start(), E.AUTHORIZE_DECLINED),
-  needs_attention: () => run(start(), E.AUTHORIZED, E.CAPTURE, E.OUTCOME_UNKNOWN, E.EXPIRE),
+  'needs_attention (capture)': () => run(start(), E.AUTHORIZED, E.CAPTURE, E.OUTCOME_UNKNOWN, E.EXPIRE),
+  'needs_attention (void)': () => run(start(), E.AUTHORIZED, E.VOID, E.OUTCOME_UNKNOWN, E.EXPIRE),
+  'needs_attention (authorize)': () => run(start(), E.OUTCOME_UNKNOWN, E.FLAG),
 };
 
 const EVENT_TYPES: HoldEventType[] = [
   'AUTHORIZED', 'AUTHORIZE_DECLINED', 'CAPTURE', 'CAPTURE_APPROVED', 'VOID', 'VOID_APPROVED',
-  'OPERATION_DECLINED', 'OPERATION_NOT_SENT', 'OUTCOME_UNKNOWN', 'EXPIRE', 'SET_ON_EXPIRY',
+  'OPERATION_DECLINED', 'OPERATION_NOT_SENT', 'OUTCOME_UNKNOWN', 'EXPIRE', 'SET_ON_EXPIRY', 'FLAG',
 ];
 
 // Where each (state, event) leads; an event missing from a row must be refused.
 const EXPECTED: Record<string, Partial<Record<HoldEventType, HoldState>>> = {
-  authorizing: { AUTHORIZED: 'authorized', AUTHORIZE_DECLINED: 'declined', OPERATION_NOT_SENT: 'declined', OUTCOME_UNKNOWN: 'authorizing' },
+  authorizing: {
+    AUTHORIZED: 'authorized', AUTHORIZE_DECLINED: 'declined', OPERATION_NOT_SENT: 'declined', OUTCOME_UNKNOWN: 'authorizing',
+    FLAG: 'needs_attention',
+  },
   authorized: { CAPTURE: 'capturing', VOID: 'voiding', EXPIRE: 'expired', SET_ON_EXPIRY: 'authorized' },
   capturing: {
     CAPTURE_APPROVED: 'captured', OPERATION_DECLINED: 'authorized', OPERATION_NOT_SENT: 'authorized',
-    OUTCOME_UNKNOWN: 'capturing', EXPIRE: 'needs_attention',
+    OUTCOME_UNKNOWN: 'capturing', EXPIRE: 'needs_attention', FLAG: 'needs_attention',
   },
   'partially_captured (closed)': {},
   'partially_captured (open)': { CAPTURE: 'capturing', VOID: 'voiding', EXPIRE: 'partially_captured', SET_ON_EXPIRY: 'partially_captured' },
   captured: {},
   voiding: {
     VOID_APPROVED: 'voided', OPERATION_DECLINED: 'authorized', OPERATION_NOT_SENT: 'authorized',
-    OUTCOME_UNKNOWN: 'voiding', EXPIRE: 'needs_attention',
+    OUTCOME_UNKNOWN: 'voiding', EXPIRE: 'needs_attention', FLAG: 'needs_attention',
   },
   voided: {},
   expired: {},
   declined: {},
-  needs_attention: { CAPTURE_APPROVED: 'captured', VOID_APPROVED: 'voided', OPERATION_DECLINED: 'expired' },
+  'needs_attention (capture)': { CAPTURE_APPROVED: 'captured', OPERATION_DECLINED: 'expired' },
+  'needs_attention (void)': { VOID_APPROVED: 'voided', OPERATION_DECLINED: 'expired' },
+  'needs_attention (authorize)': { AUTHORIZED: 'authorized', AUTHORIZE_DECLINED: 'declined' },
 };
 
 describe('hold machine: every state × every event', () => {
@@ -160,6 +168,14 @@ describe('hold machine: effects and context', () => {
     const s = run(start(multi), E.AUTHORIZED, E.CAPTURE_PARTIAL, E.CAPTURE_APPROVED_PARTIAL, E.CAPTURE_PARTIAL, E.OPERATION_DECLINED);
     expect(s.value).toBe('partially_captured');
     expect(s.context.lastError).toMatchObject({ code: '017' });
+  });
+
+  it('turns the plan into a void after a declined capture, so it is never retried on its own', () => {
+    const s = run(start(), E.AUTHORIZED, { type: 'SET_ON_EXPIRY', onExpiry: 'capture', amount: 5000, at }, E.CAPTURE, E.OPERATION_DECLINED);
+    expect(s.value).toBe('authorized');
+    expect(s.context).toMatchObject({ onExpiry: 'void', onExpiryAmount: null, lastError: { code: '017' } });
+    const v = run(start(), E.AUTHORIZED, { type: 'SET_ON_EXPIRY', onExpiry: 'capture', amount: null, at }, E.VOID, E.OPERATION_DECLINED);
+    expect(v.context.onExpiry).toBe('capture');
   });
 
   it('refuses an authorization with a window that ends before it starts', () => {

@@ -1,0 +1,75 @@
+// What the sweeper does with one due hold: a pure decision from the stored snapshot and the time.
+import type { HoldContext, HoldState } from '../../machines/hold.machine.js';
+import { captureRefusal, isPastExpiry, remainingAmount } from '../../machines/hold-rules.js';
+
+/** The sweeper's decision for one hold. */
+export type Plan =
+  /** Past expiresAt: mark it (an open hold becomes expired, an unknown in-flight call is flagged); no gateway call. */
+  | { kind: 'expire' }
+  | { kind: 'capture'; amount: number }
+  | { kind: 'void' }
+  /** An in-flight call whose outcome is unknown or was interrupted: send it again under the same key. */
+  | { kind: 'retry'; operation: 'authorize' | 'capture' | 'void' }
+  /** An in-flight call that cannot be re-sent: hand it to an operator. */
+  | { kind: 'flag'; reason: string }
+  /** Nothing to do after all (closed, or not due yet): give the lease back. */
+  | { kind: 'skip'; reason: string };
+
+export interface PlanInput {
+  state: HoldState;
+  context: HoldContext;
+  actBy: number | null;
+  /** Whether the gateway can re-send this hold's authorization without card data (a stored subscription). */
+  canResendAuthorize: boolean;
+}
+
+/** Decides what to do with a due hold at `now`. */
+export function planFor(input: PlanInput, now: number): Plan {
+  const { state, context } = input;
+  switch (state) {
+    case 'authorized':
+    case 'partially_captured': {
+      if (context.remainderReleased) return { kind: 'skip', reason: 'closed' };
+      if (isPastExpiry(context, now)) return { kind: 'expire' };
+      if (input.actBy === null || now < input.actBy) return { kind: 'skip', reason: 'not due yet' };
+      if (context.onExpiry === 'void') return { kind: 'void' };
+      const amount = context.onExpiryAmount ?? remainingAmount(context);
+      // A planned amount the rules no longer allow (e.g. after other captures) releases instead of guessing.
+      if (amount <= 0 || captureRefusal(context, amount, now) !== null) return { kind: 'void' };
+      return { kind: 'capture', amount };
+    }
+    case 'capturing':
+    case 'voiding': {
+      if (isPastExpiry(context, now)) return { kind: 'expire' };
+      const pending = context.pending;
+      if (!pending) return { kind: 'flag', reason: `${state} without a pending operation` };
+      if (pending.retryAt !== null && now < pending.retryAt) return { kind: 'skip', reason: 'retry not due yet' };
+      return { kind: 'retry', operation: pending.operation };
+    }
+    case 'authorizing': {
+      const pending = context.pending;
+      if (!pending) return { kind: 'flag', reason: 'authorizing without a pending operation' };
+      if (!input.canResendAuthorize) {
+        return { kind: 'flag', reason: 'the authorization outcome is unknown and it cannot be re-sent without card data' };
+      }
+      if (pending.unknownAttempts >= MAX_AUTHORIZE_RETRIES) {
+        return { kind: 'flag', reason: `the authorization outcome stayed unknown after ${pending.unknownAttempts} attempts` };
+      }
+      if (pending.retryAt !== null && now < pending.retryAt) return { kind: 'skip', reason: 'retry not due yet' };
+      return { kind: 'retry', operation: 'authorize' };
+    }
+    case 'captured':
+    case 'voided':
+    case 'expired':
+    case 'declined':
+    case 'needs_attention':
+      return { kind: 'skip', reason: `${state} needs nothing from the sweeper` };
+    default: {
+      const never: never = state;
+      throw new Error(`unhandled state ${String(never)}`);
+    }
+  }
+}
+
+/** Unknown authorization outcomes are retried this many times before an operator is asked. */
+export const MAX_AUTHORIZE_RETRIES = 5;

@@ -1,0 +1,239 @@
+// One sweep pass: claim due holds under a lease, decide per hold, act with bounded concurrency, and
+// report. Exclusion between sweeper processes comes from the database (claim + fencing epoch);
+// node-cron only decides when a pass starts.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { HoldState } from '../../machines/hold.machine.js';
+import { readSnapshot, toHold, type HoldRow } from '../../db/hold-mapper.js';
+import { findHoldRow } from '../../db/holds.repository.js';
+import { claimDueHolds, findDueHolds, releaseLease } from '../../db/sweeper.repository.js';
+import { writeAtomically } from '../../db/connection.js';
+import type { HoldEngine } from '../holds/hold-engine.js';
+import { crashPoint } from '../holds/crash-point.js';
+import { HoldfastError } from '../errors.js';
+import { planFor, type Plan } from './plan.js';
+import { forEachLimited } from './pool.js';
+import type { Hold } from '../holds/types.js';
+
+export interface SweepOptions {
+  /** This sweeper's identity in leases; default host:pid:random. */
+  owner?: string;
+  /** Compute the plan without claiming or calling anything. */
+  dryRun?: boolean;
+  /** Gateway calls in flight at once (default 8). */
+  concurrency?: number;
+  /** Holds claimed per statement (default 100). */
+  batchSize?: number;
+  /** How long a claim is exclusive; must exceed the gateway timeouts (default 5 min). */
+  leaseMs?: number;
+  /** Stop claiming new batches once aborted (graceful shutdown); calls in flight finish. */
+  signal?: AbortSignal;
+  /** Called after each hold with the count done and the count claimed so far. */
+  onProgress?: (done: number, claimed: number) => void;
+}
+
+export const SWEEP_OUTCOMES = [
+  'approved', 'declined', 'unknown', 'unavailable', 'misconfigured', 'expired', 'flagged', 'conflict', 'skipped', 'planned', 'error',
+] as const;
+export type SweepOutcome = (typeof SWEEP_OUTCOMES)[number];
+
+/** What the sweep did (or, dry, would do) with one hold. */
+export interface SweepItem {
+  holdId: string;
+  orderId: string | null;
+  gateway: string;
+  action: Plan['kind'];
+  /** Minor units captured or released, when the action moves money. */
+  amount: number | null;
+  currency: string;
+  outcome: SweepOutcome;
+  stateBefore: HoldState;
+  stateAfter: HoldState | null;
+  ms: number;
+  message?: string;
+}
+
+export interface SweepReport {
+  owner: string;
+  dryRun: boolean;
+  startedAt: number;
+  finishedAt: number;
+  items: SweepItem[];
+  totals: Record<SweepOutcome, number>;
+}
+
+export const DEFAULT_SWEEP_CONCURRENCY = 8;
+export const DEFAULT_BATCH_SIZE = 100;
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+
+/** A lease owner name unique to this process and pass. */
+export function defaultOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/** Runs one sweep pass over every due hold and reports what happened to each. */
+export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Promise<SweepReport> {
+  const owner = options.owner ?? defaultOwner();
+  const concurrency = options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const startedAt = engine.clock.now();
+  const items: SweepItem[] = [];
+  if (options.dryRun) {
+    for (const row of await findDueHolds(engine.store.db, startedAt, 10_000)) items.push(dryItem(engine, row, startedAt));
+  } else {
+    const attempts = new Map<string, number>();
+    let claimedTotal = 0;
+    while (!options.signal?.aborted) {
+      const claimed = await claimDueHolds(engine.store.db, { owner, now: engine.clock.now(), leaseMs, limit: batchSize });
+      if (claimed.length === 0) break;
+      crashPoint('after-claim');
+      claimedTotal += claimed.length;
+      // A hold is acted on at most twice per pass (a declined capture is followed by its void);
+      // anything more would be a loop, so it waits for the next pass.
+      const fresh: HoldRow[] = [];
+      const again: HoldRow[] = [];
+      for (const row of claimed) {
+        const count = (attempts.get(row.id) ?? 0) + 1;
+        attempts.set(row.id, count);
+        (count <= 2 ? fresh : again).push(row);
+      }
+      // Give those leases straight back so the next pass (not this one) can act on them.
+      if (again.length > 0) {
+        await writeAtomically(engine.store, again.map((row) => ({ query: releaseLease(engine.store.db, row.id, owner, Number(row.lease_epoch)) })));
+      }
+      await forEachLimited(fresh, concurrency, async (row) => {
+        items.push(await actOn(engine, row, owner));
+        options.onProgress?.(items.length, claimedTotal);
+      });
+      if (fresh.length === 0) break;
+    }
+  }
+  const totals = Object.fromEntries(SWEEP_OUTCOMES.map((o) => [o, 0])) as Record<SweepOutcome, number>;
+  for (const item of items) totals[item.outcome]++;
+  const report: SweepReport = { owner, dryRun: options.dryRun ?? false, startedAt, finishedAt: engine.clock.now(), items, totals };
+  engine.logger.info({ owner, dryRun: report.dryRun, holds: items.length, totals }, 'sweep finished');
+  return report;
+}
+
+function planOf(row: HoldRow, now: number): { plan: Plan; state: HoldState } {
+  const { value, context } = readSnapshot(row);
+  const plan = planFor(
+    { state: value, context, actBy: row.act_by === null ? null : Number(row.act_by), canResendAuthorize: row.subscription_id !== null },
+    now,
+  );
+  return { plan, state: value };
+}
+
+function dryItem(engine: HoldEngine, row: HoldRow, now: number): SweepItem {
+  try {
+    const { plan, state } = planOf(row, now);
+    return item(row, plan, state, 'planned', null, 0);
+  } catch (error) {
+    return { ...item(row, { kind: 'skip', reason: 'unreadable' }, row.state as HoldState, 'error', null, 0), message: messageOf(error) };
+  }
+}
+
+// Acts on one claimed hold. Every write carries the lease epoch; the last one gives the lease back.
+async function actOn(engine: HoldEngine, row: HoldRow, owner: string): Promise<SweepItem> {
+  const started = performance.now();
+  const now = engine.clock.now();
+  const epoch = Number(row.lease_epoch);
+  const keep = { epoch, release: false };
+  const done = { epoch, release: true };
+  let plan: Plan = { kind: 'skip', reason: 'unread' };
+  const stateBefore = row.state as HoldState;
+  const finish = (outcome: SweepOutcome, hold: Hold | null, message?: string): SweepItem => ({
+    ...item(row, plan, stateBefore, outcome, hold?.state ?? null, performance.now() - started),
+    ...(message === undefined ? {} : { message }),
+  });
+  try {
+    plan = planOf(row, now).plan;
+    switch (plan.kind) {
+      case 'skip':
+        await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, epoch) }]);
+        return finish('skipped', null, plan.reason);
+      case 'expire': {
+        const { row: next } = await engine.commit(row, { type: 'EXPIRE', at: now }, 'sweeper', { fence: done });
+        crashPoint('after-result');
+        return finish(next.state === 'needs_attention' ? 'flagged' : 'expired', toHold(next));
+      }
+      case 'flag': {
+        const { row: next } = await engine.commit(row, { type: 'FLAG', reason: plan.reason, at: now }, 'sweeper', { fence: done });
+        return finish('flagged', toHold(next), plan.reason);
+      }
+      case 'capture':
+      case 'void': {
+        const { captureCount } = readSnapshot(row).context;
+        // The same keys the API uses: whichever of the two commits its intent first is the one sent.
+        const key = plan.kind === 'capture' ? `${row.id}:capture:${captureCount + 1}` : `${row.id}:void:${captureCount}`;
+        const event =
+          plan.kind === 'capture'
+            ? ({ type: 'CAPTURE', amount: plan.amount, final: true, idempotencyKey: key, at: now } as const)
+            : ({ type: 'VOID', idempotencyKey: key, at: now } as const);
+        const { row: inFlight } = await engine.commit(row, event, 'sweeper', { fence: keep });
+        crashPoint('after-intent');
+        const hold = await engine.perform(inFlight, 'sweeper', { fence: done });
+        crashPoint('after-result');
+        return finish('approved', hold);
+      }
+      case 'retry': {
+        const hold = await engine.perform(row, 'sweeper', { fence: done });
+        crashPoint('after-result');
+        return finish('approved', hold);
+      }
+      default: {
+        const never: never = plan;
+        throw new Error(`unhandled plan ${JSON.stringify(never)}`);
+      }
+    }
+  } catch (error) {
+    const outcome = outcomeOf(error);
+    if (outcome === 'conflict') {
+      // Somebody else (the API, or a sweeper that took over) changed the hold: give back what is ours.
+      await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, epoch) }]).catch(() => undefined);
+    }
+    if (outcome === 'error') engine.logger.error({ holdId: row.id, err: messageOf(error) }, 'sweep could not act on hold');
+    const after = await findHoldRow(engine.store.db, row.id).catch(() => undefined);
+    return { ...finish(outcome, null, messageOf(error)), stateAfter: (after?.state as HoldState | undefined) ?? null };
+  }
+}
+
+function outcomeOf(error: unknown): SweepOutcome {
+  if (!(error instanceof HoldfastError)) return 'error';
+  switch (error.code) {
+    case 'GATEWAY_DECLINED':
+      return 'declined';
+    case 'GATEWAY_UNKNOWN_OUTCOME':
+      return 'unknown';
+    case 'GATEWAY_UNAVAILABLE':
+      return 'unavailable';
+    case 'GATEWAY_MISCONFIGURED':
+      return 'misconfigured';
+    case 'CONFLICT':
+      return 'conflict';
+    default:
+      return 'error';
+  }
+}
+
+function item(row: HoldRow, plan: Plan, stateBefore: HoldState, outcome: SweepOutcome, stateAfter: HoldState | null, ms: number): SweepItem {
+  const amount = plan.kind === 'capture' ? plan.amount : plan.kind === 'void' ? Number(row.amount) - Number(row.captured_amount) : null;
+  return {
+    holdId: row.id,
+    orderId: row.order_id,
+    gateway: row.gateway,
+    action: plan.kind,
+    amount,
+    currency: row.currency,
+    outcome,
+    stateBefore,
+    stateAfter,
+    ms: Math.round(ms * 100) / 100,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
