@@ -24,6 +24,11 @@ const CREDENTIAL_FRAGMENTS = [
 // Keys that hold a card number: masked even when the number fails the Luhn check.
 const PAN_KEYS = new Set(['cardnumber', 'pan', 'number', 'primaryaccountnumber', 'accountnumber']);
 
+// Gateway references that are long digit strings by design (Kushki's 18-digit ticket numbers):
+// about one in ten passes the Luhn check, and masking it would make the exchange log useless for
+// reconciliation. A card number the exchange is known to carry (options.pans) is still masked.
+const REFERENCE_KEYS = new Set(['ticketnumber', 'transactionreference', 'transactionid', 'subscriptionid', 'idempotencykey']);
+
 // Headers worth keeping in an exchange record; everything else (Authorization, Private-Merchant-Id,
 // cookies, vendor headers we have not vetted) is dropped.
 const HEADER_ALLOW = new Set([
@@ -58,16 +63,33 @@ export function maskPan(pan: string): string {
   return digits.length < 13 ? '…' : `${digits.slice(0, 6)}…${digits.slice(-4)}`;
 }
 
+// Only Visa ever issued 13-digit numbers, so a 13-digit run must start with 4 to count. Without
+// this rule one epoch-milliseconds timestamp in ten (13 digits, Luhn-valid by chance) would be
+// "masked" in every log line and exchange record.
+function looksLikePan(digits: string): boolean {
+  if (digits.length < 13 || digits.length > 19) return false;
+  if (digits.length === 13 && digits[0] !== '4') return false;
+  return luhnValid(digits);
+}
+
 interface DigitRun {
   start: number;
   end: number;
   digits: string;
 }
 
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
 // Maximal digit runs, so that a PAN is never looked for inside a longer number (a 31-digit processor id).
+// Runs inside a UUID (PayCertify's transaction ids) are not candidates: "8000-000000000003" chains
+// into a Luhn-valid 16-digit number, yet nothing UUID-shaped is a card number.
 function digitRuns(text: string): DigitRun[] {
+  const uuids = [...text.matchAll(UUID)].map((m) => [m.index, m.index + m[0].length] as const);
   const runs: DigitRun[] = [];
-  for (const m of text.matchAll(/\d+/g)) runs.push({ start: m.index, end: m.index + m[0].length, digits: m[0] });
+  for (const m of text.matchAll(/\d+/g)) {
+    if (uuids.some(([from, to]) => m.index >= from && m.index < to)) continue;
+    runs.push({ start: m.index, end: m.index + m[0].length, digits: m[0] });
+  }
   return runs;
 }
 
@@ -88,7 +110,7 @@ function panSpans(text: string, runs: DigitRun[]): { start: number; end: number;
       }
       digits += run.digits;
       if (digits.length > 19) break;
-      if (digits.length >= 13 && luhnValid(digits)) best = { j, digits };
+      if (looksLikePan(digits)) best = { j, digits };
     }
     if (best) {
       spans.push({ start: runs[i]!.start, end: runs[best.j]!.end, digits: best.digits });
@@ -178,9 +200,19 @@ function redactInner(value: unknown, options: RedactOptions, seen: WeakSet<objec
         continue;
       }
     }
+    if (REFERENCE_KEYS.has(normaliseKey(key)) && isKnownSafeReference(inner, options)) {
+      out[key] = inner;
+      continue;
+    }
     out[key] = redactInner(inner, options, seen);
   }
   return out;
+}
+
+function isKnownSafeReference(value: unknown, options: RedactOptions): boolean {
+  if (typeof value !== 'string' && typeof value !== 'number') return false;
+  const text = String(value);
+  return /^\d+$/.test(text) && !(options.pans ?? []).some((pan) => pan.replace(/\D/g, '') === text);
 }
 
 /** A deep copy of `value` with secrets dropped and card numbers masked (strings and numbers alike). */

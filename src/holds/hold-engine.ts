@@ -66,8 +66,18 @@ interface Exchange {
 // A gateway's own authorization time is trusted only this close to ours; otherwise ours is used.
 const PLAUSIBLE_CLOCK_SKEW_MS = 10 * 60_000;
 
+/** What observers (metrics) learn about each gateway exchange. */
+export interface ExchangeObservation {
+  gateway: string;
+  operation: string;
+  outcome: Outcome['kind'];
+  latencyMs: number;
+}
+
 /** Restores, transitions and persists holds, and performs the gateway calls they name. */
 export class HoldEngine {
+  private readonly exchangeObservers: ((observation: ExchangeObservation) => void)[] = [];
+
   constructor(
     readonly store: Store,
     private readonly gateways: ReadonlyMap<string, Gateway>,
@@ -75,6 +85,12 @@ export class HoldEngine {
     readonly clock: Clock,
     readonly logger: Logger,
   ) {}
+
+  /** Registers a listener told about every gateway exchange (for metrics); returns its remover. */
+  onExchange(listener: (observation: ExchangeObservation) => void): () => void {
+    this.exchangeObservers.push(listener);
+    return () => this.exchangeObservers.splice(this.exchangeObservers.indexOf(listener), 1);
+  }
 
   /** The gateway registered under `name`, or a clear error. */
   gateway(name: string): Gateway {
@@ -204,6 +220,9 @@ export class HoldEngine {
       this.commit(row, event, actor, { exchange, ...options, ...(fence ? { fence } : {}) });
     const expiresAt = row.expires_at === null ? null : Number(row.expires_at);
     const log = { holdId: row.id, operation: pending.operation, idempotencyKey: pending.idempotencyKey, outcome: outcome.kind };
+    for (const observer of this.exchangeObservers) {
+      observer({ gateway: row.gateway, operation: pending.operation, outcome: outcome.kind, latencyMs: outcome.exchange.latencyMs });
+    }
     switch (outcome.kind) {
       case 'approved': {
         this.logger.info(log, 'gateway approved');

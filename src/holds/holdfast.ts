@@ -38,11 +38,13 @@ import { isHoldId, newHoldId } from './ids.js';
 import { nextActionAt } from './next-action.js';
 import type { Actor, GatewayExchange, Hold, HoldTransition } from './types.js';
 import { sweep, type SweepOptions, type SweepReport } from '../sweeper/sweep.js';
+import { gatewaysFromEnv } from '../gateways/from-env.js';
+import { redactLogRecord } from '../gateways/redact.js';
 
 export interface OpenHoldfastOptions {
   /** A SQLite file path (created and migrated if needed). Default `./holdfast.db`. */
   database?: string;
-  /** The gateways holds may use, by name. */
+  /** The gateways holds may use, by name. Default: Kushki and/or PayCertify from the environment. */
   gateways?: Gateway[];
   /** Windows and lead time; defaults to the gateways' documented windows and 24 h. */
   policy?: ExpiryPolicy;
@@ -131,11 +133,14 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /** Opens holdfast on a database file with the given gateways, policy, clock and logger. */
 export async function openHoldfast(options: OpenHoldfastOptions = {}): Promise<Holdfast> {
-  const logger = options.logger ?? pino({ name: 'holdfast', level: process.env.HOLDFAST_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const logger =
+    options.logger ??
+    pino({ name: 'holdfast', level: process.env.HOLDFAST_LOG_LEVEL ?? 'warn', formatters: { log: redactLogRecord } }, pino.destination(2));
+  const clock = options.clock ?? systemClock;
   const gateways = new Map<string, Gateway>();
-  for (const gateway of options.gateways ?? []) gateways.set(gateway.name, gateway);
+  for (const gateway of options.gateways ?? gatewaysFromEnv(process.env, { clock, logger })) gateways.set(gateway.name, gateway);
   const store = await openStore(options.database ?? './holdfast.db');
-  const engine = new HoldEngine(store, gateways, options.policy ?? createExpiryPolicy(), options.clock ?? systemClock, logger);
+  const engine = new HoldEngine(store, gateways, options.policy ?? createExpiryPolicy(), clock, logger);
   return new HoldfastApi(engine, options.actor ?? 'api');
 }
 

@@ -1,0 +1,449 @@
+// Kushki OneClick wire format: pure request builders and response parsers. No I/O here; index.ts
+// sends what these build and hands back what came in. Sources: seeds 000/001/002 and the fixtures in
+// ../shared/fixtures (error codes, example responses, OneClick rules).
+import { z } from 'zod';
+import { ValidationError } from '../../errors.js';
+import { formatAmount, parseAmount, assertPositiveMinorUnits, requireCurrency } from '../../money/money.js';
+import { parseJsonExact } from '../exact-json.js';
+import { plausibleAuthorizationTime } from '../gateway-time.js';
+import { assertNever, classifyStatus } from '../http.js';
+import type {
+  AuthorizeOutcome,
+  AuthorizeRequest,
+  CaptureOutcome,
+  CaptureRequest,
+  CardType,
+  Declined,
+  ExchangeRecord,
+  GatewayCapabilities,
+  Misconfigured,
+  Unavailable,
+  Unknown,
+  VoidOutcome,
+  VoidRequest,
+} from '../types.js';
+
+/**
+ * One capture per authorization, up to 110 % of it (fixture kushki-oneclick-auth-rules). Kushki has a
+ * reauthorization API, but the seeds document no OneClick (subscription) endpoint for it and the
+ * Gateway interface has no reauthorize operation yet, so it is not offered.
+ */
+export const KUSHKI_CAPABILITIES: Readonly<GatewayCapabilities> = Object.freeze({
+  maxCaptures: 1,
+  overcaptureBps: 1000,
+  partialCapture: true,
+  reauthorization: false,
+});
+
+/** Kushki's amount object, in major units as JSON numbers. */
+export interface KushkiAmount {
+  subtotalIva: number;
+  subtotalIva0: number;
+  iva: number;
+  ice: number;
+  currency: string;
+}
+
+/** A request ready for the wire: path relative to the base URL, JSON body. */
+export interface KushkiCall {
+  method: 'POST' | 'DELETE';
+  path: string;
+  body: Record<string, unknown>;
+}
+
+const minor = z.int().nonnegative();
+const TaxBreakdown = z.strictObject({ subtotalIva: minor, subtotalIva0: minor, iva: minor, ice: minor });
+// What AuthorizeRequest.metadata may carry for Kushki; anything else is ignored.
+const KushkiMetadata = z.looseObject({
+  taxes: TaxBreakdown.optional(),
+  externalSubscriptionID: z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'at most 20 letters and digits').optional(),
+  name: z.string().min(1).optional(),
+  lastName: z.string().min(1).optional(),
+  email: z.string().min(1).optional(),
+  kushkiMetadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+// A JSON number in major units, exact for our purposes: the minor-unit integer is formatted as a
+// decimal string first, and that string is what Number() reads.
+function major(minorUnits: number, currency: string): number {
+  return Number(formatAmount(minorUnits, currency));
+}
+
+/** The amount object for `amount` minor units: all of it in subtotalIva0 unless a tax breakdown is given. */
+export function kushkiAmount(amount: number, currency: string, taxes?: z.infer<typeof TaxBreakdown>): KushkiAmount {
+  requireCurrency(currency);
+  assertPositiveMinorUnits(amount);
+  if (taxes === undefined) return { subtotalIva: 0, subtotalIva0: major(amount, currency), iva: 0, ice: 0, currency };
+  const sum = taxes.subtotalIva + taxes.subtotalIva0 + taxes.iva + taxes.ice;
+  if (sum !== amount) {
+    throw new ValidationError('INVALID_TAX_BREAKDOWN', `Kushki tax breakdown adds up to ${sum} minor units, not the amount ${amount}; make the parts add up exactly`);
+  }
+  return {
+    subtotalIva: major(taxes.subtotalIva, currency),
+    subtotalIva0: major(taxes.subtotalIva0, currency),
+    iva: major(taxes.iva, currency),
+    ice: major(taxes.ice, currency),
+    currency,
+  };
+}
+
+function pathSegment(value: string, what: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(value)) {
+    throw new ValidationError('INVALID_GATEWAY_REF', `Kushki ${what} must be 1–64 letters, digits, '-' or '_'`);
+  }
+  return value;
+}
+
+/** POST /subscriptions/v1/card/{subscriptionId}/authorize with the amount and optional card-on-file data. */
+export function buildAuthorizeCall(req: AuthorizeRequest): KushkiCall {
+  if (req.subscriptionId === undefined) {
+    throw new ValidationError('SUBSCRIPTION_REQUIRED', 'Kushki OneClick authorizes a subscription: pass subscriptionId');
+  }
+  const parsed = KushkiMetadata.safeParse(req.metadata ?? {});
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || 'metadata'}: ${i.message}`).join('; ');
+    throw new ValidationError('INVALID_METADATA', `invalid Kushki metadata (${where})`);
+  }
+  const meta = parsed.data;
+  const body: Record<string, unknown> = {
+    amount: kushkiAmount(req.amount, req.currency, meta.taxes),
+    fullResponse: 'v2',
+  };
+  if (meta.name !== undefined) body.name = meta.name;
+  if (meta.lastName !== undefined) body.lastName = meta.lastName;
+  if (meta.email !== undefined) body.email = meta.email;
+  if (meta.externalSubscriptionID !== undefined) body.externalSubscriptionID = meta.externalSubscriptionID;
+  const kushkiMetadata = { ...(meta.kushkiMetadata ?? {}), ...(req.orderId === undefined ? {} : { orderId: req.orderId }) };
+  if (Object.keys(kushkiMetadata).length > 0) body.metadata = kushkiMetadata;
+  return { method: 'POST', path: `/subscriptions/v1/card/${pathSegment(req.subscriptionId, 'subscriptionId')}/authorize`, body };
+}
+
+/** POST /subscriptions/v1/card/{subscriptionId}/capture with the authorization's ticketNumber. */
+export function buildCaptureCall(req: CaptureRequest): KushkiCall {
+  if (req.subscriptionId === undefined || req.subscriptionId === null) {
+    throw new ValidationError('SUBSCRIPTION_REQUIRED', 'a Kushki OneClick capture needs the subscriptionId of the authorization');
+  }
+  return {
+    method: 'POST',
+    path: `/subscriptions/v1/card/${pathSegment(req.subscriptionId, 'subscriptionId')}/capture`,
+    body: { ticketNumber: ticketOrThrow(req.gatewayRef), amount: kushkiAmount(req.amount, req.currency), fullResponse: 'v2' },
+  };
+}
+
+/** DELETE /v1/charges/{ticketNumber}, with the amount still authorized (Kushki's own example sends it). */
+export function buildVoidCall(req: VoidRequest): KushkiCall {
+  return {
+    method: 'DELETE',
+    path: `/v1/charges/${ticketOrThrow(req.gatewayRef)}`,
+    body: { fullResponse: 'v2', amount: kushkiAmount(req.amount, req.currency) },
+  };
+}
+
+function ticketOrThrow(ref: string): string {
+  if (!/^\d{1,40}$/.test(ref)) throw new ValidationError('INVALID_GATEWAY_REF', 'a Kushki ticketNumber is a string of digits');
+  return ref;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+/** What a parser needs besides the response: the redacted record so far, the request, the clock. */
+export interface ParseContext {
+  base: ExchangeRecord;
+  requestedAmount: number;
+  currency: string;
+  now: number;
+}
+
+/** An HTTP response as the parsers see it. */
+export interface WireResponse {
+  status: number;
+  bodyText: string;
+}
+
+// Ticket numbers exceed 2^53: parseJsonExact turns such literals into strings, and a safe integer
+// literal is converted exactly by String(). Either way the result is the digits that were sent.
+const Ticket = z.union([z.string().regex(/^\d{1,40}$/), z.int().nonnegative()]).transform(String);
+const MajorAmount = z.union([z.number(), z.string()]);
+
+const Details = z.looseObject({
+  transactionStatus: z.string().optional(),
+  transactionType: z.string().optional(),
+  approvedTransactionAmount: MajorAmount.optional(),
+  requestAmount: MajorAmount.optional(),
+  responseCode: z.string().optional(),
+  responseText: z.string().optional(),
+  ticketNumber: Ticket.optional(),
+  created: z.union([z.number(), z.string()]).optional(),
+  currencyCode: z.string().optional(),
+  binCard: z.string().optional(),
+  lastFourDigits: z.string().optional(),
+  maskedCreditCard: z.string().optional(),
+  amount: z.looseObject({ currency: z.string().optional() }).optional(),
+  binInfo: z
+    .looseObject({ type: z.string().optional(), binCard: z.string().optional(), lastFourDigits: z.string().optional() })
+    .optional(),
+});
+const SuccessBody = z.looseObject({ ticketNumber: Ticket.optional(), details: Details.optional() });
+const ErrorBody = z.looseObject({
+  code: z.union([z.string(), z.number()]).transform(String).optional(),
+  message: z.string().optional(),
+  processorError: z.union([z.string(), z.number()]).transform(String).optional(),
+});
+
+/** How a Kushki error code is handled. */
+export type CodeDisposition = 'declined' | 'misconfigured' | 'unknown';
+
+/**
+ * Every Kushki code the fixtures list, with what it means for us. `unknown` marks codes that say
+ * Kushki or its processor failed mid-way (retry under the same key); `misconfigured` marks merchant
+ * credentials or merchant set-up, which no retry fixes.
+ */
+export const KUSHKI_CODES = {
+  K001: 'declined', // invalid request body
+  K002: 'unknown', // unexpected error; Kushki says retry
+  K003: 'unknown', // error in gateway response (recurring table); retry
+  K004: 'misconfigured', // invalid merchant id / credentials
+  K005: 'misconfigured', // listed after K004 on the one-time page (truncated): merchant set-up
+  K006: 'declined', // rejected by collection validation
+  K007: 'declined', // card blocked by the issuer
+  K008: 'declined', // incorrect token
+  K010: 'misconfigured', // merchant not eligible for subscriptions
+  K011: 'declined', // invalid start date
+  K012: 'declined', // invalid subscription id
+  K013: 'declined', // invalid end date
+  K014: 'declined', // invalid capture amount
+  K015: 'misconfigured', // transaction not allowed without CVV (seed 002: service not activated)
+  K026: 'misconfigured', // merchant disabled
+  '006': 'declined', // abandoned transaction
+  '017': 'declined', // invalid card
+  '019': 'declined', // unsupported card (test cards)
+  '021': 'declined', // insufficient funds (test cards)
+  '022': 'declined', // unable to verify CVV (test cards)
+  '023': 'declined', // card blocked by bank (test cards)
+  '201': 'misconfigured', // invalid merchant id (legacy)
+  '228': 'unknown', // processor unreachable: Kushki cannot tell us what the processor did
+  '577': 'declined', // invalid transaction token
+  '621': 'declined', // cancelled by user
+  '622': 'unknown', // session timeout at Kushki; retry
+  '703': 'declined', // amount required
+  '1019': 'declined', // subscription token not found (legacy)
+  '1022': 'declined', // invalid subscription id (legacy)
+} as const satisfies Record<string, CodeDisposition>;
+
+/** The disposition of a listed code, or `unlisted` for codes the fixtures do not mention. */
+export function kushkiCodeDisposition(code: string): CodeDisposition | 'unlisted' {
+  return Object.hasOwn(KUSHKI_CODES, code) ? KUSHKI_CODES[code as keyof typeof KUSHKI_CODES] : 'unlisted';
+}
+
+type Failure = Declined | Unknown | Unavailable | Misconfigured;
+
+function parseBody(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === '') return { ok: true, value: null };
+  try {
+    return { ok: true, value: parseJsonExact(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function unknown(base: ExchangeRecord, reason: string, code: string | null = null): Unknown {
+  return { kind: 'unknown', reason, exchange: { ...base, gatewayCode: code, message: reason } };
+}
+
+/** Maps a non-2xx response to its outcome; every status class and code disposition is handled explicitly. */
+export function parseFailure(res: WireResponse, base: ExchangeRecord): Failure {
+  const parsed = parseBody(res.bodyText);
+  const body = parsed.ok ? ErrorBody.safeParse(parsed.value) : null;
+  const code = body?.success ? (body.data.code ?? body.data.processorError ?? null) : null;
+  const message = (body?.success ? body.data.message : undefined) ?? `HTTP ${res.status}`;
+  const exchange = { ...base, gatewayCode: code ?? `HTTP_${res.status}`, message };
+  const statusClass = classifyStatus(res.status);
+  switch (statusClass) {
+    case 'success':
+      return unknown(base, `HTTP ${res.status} handled as a failure`);
+    case 'credentials':
+      return { kind: 'misconfigured', code: code ?? `HTTP_${res.status}`, message, exchange };
+    case 'rate-limited':
+      return { kind: 'unavailable', reason: `refused before processing (HTTP ${res.status}): ${message}`, exchange };
+    case 'in-flight':
+      return { kind: 'unknown', reason: `a request with this Idempotency-Key is still in flight (HTTP 409)`, exchange };
+    case 'server-error':
+      return { kind: 'unknown', reason: `HTTP ${res.status}${code ? ` ${code}` : ''}: ${message}`, exchange };
+    case 'unexpected':
+      return { kind: 'unknown', reason: `unexpected HTTP ${res.status}`, exchange };
+    case 'client-error': {
+      // A 4xx without Kushki's error body did not come from Kushki's API (wrong base URL, proxy page):
+      // a configuration problem, and resending will not change it.
+      if (code === null) return { kind: 'misconfigured', code: `HTTP_${res.status}`, message: `HTTP ${res.status} without a Kushki error body; check KUSHKI_BASE_URL`, exchange };
+      const disposition = kushkiCodeDisposition(code);
+      switch (disposition) {
+        case 'declined':
+          return { kind: 'declined', code, message, exchange };
+        case 'misconfigured':
+          return { kind: 'misconfigured', code, message, exchange };
+        case 'unknown':
+          return { kind: 'unknown', reason: `${code}: ${message}`, exchange };
+        case 'unlisted':
+          // Not a guess: a 4xx with a Kushki error body is Kushki refusing the request before acting.
+          return { kind: 'declined', code, message, exchange };
+        default:
+          return assertNever(disposition, 'Kushki code disposition');
+      }
+    }
+    default:
+      return assertNever(statusClass, 'HTTP status class');
+  }
+}
+
+/** The transaction statuses Kushki reports; anything else is unexpected. */
+export type KushkiStatus = 'APPROVAL' | 'DECLINED' | 'INITIALIZED' | 'unrecognised';
+
+function kushkiStatus(value: string | undefined): KushkiStatus {
+  return value === 'APPROVAL' || value === 'DECLINED' || value === 'INITIALIZED' ? value : 'unrecognised';
+}
+
+/** Converts a major-unit amount from the wire into minor units, or null when it is not exact. */
+export function majorToMinor(value: number | string, currency: string): number | null {
+  try {
+    return parseAmount(String(value), currency, { allowZero: true });
+  } catch {
+    return null;
+  }
+}
+
+/** Kushki's `details.created` as epoch ms, or null when missing or implausible (the service then uses its clock). */
+export function kushkiCreatedAt(created: unknown, now: number): number | null {
+  // Seconds in one published example (1651242220), milliseconds in another (1658359597000). 1e11
+  // separates them for any date between 1973 and 5138.
+  const value = typeof created === 'string' && /^\d+$/.test(created) ? Number(created) : created;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return null;
+  return plausibleAuthorizationTime(value < 1e11 ? value * 1000 : value, now);
+}
+
+/** `credit` / `debit` from binInfo.type; anything else (or nothing) is unknown. */
+export function kushkiCardType(type: string | undefined): CardType {
+  const t = (type ?? '').trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  if (t === 'credit' || t === 'credito') return 'credit';
+  if (t === 'debit' || t === 'debito') return 'debit';
+  return 'unknown';
+}
+
+function maskedCard(details: z.infer<typeof Details>): string | undefined {
+  const bin = details.binInfo?.binCard ?? details.binCard;
+  const last4 = details.binInfo?.lastFourDigits ?? details.lastFourDigits;
+  if (bin !== undefined && last4 !== undefined && /^\d{6,8}$/.test(bin) && /^\d{4}$/.test(last4)) return `${bin.slice(0, 6)}…${last4}`;
+  return undefined;
+}
+
+type Parsed = { ok: true; ticket: string | undefined; details: z.infer<typeof Details> } | { ok: false; reason: string };
+
+function parseSuccessBody(text: string): Parsed {
+  const parsed = parseBody(text);
+  if (!parsed.ok) return { ok: false, reason: 'malformed JSON in a 2xx response' };
+  const body = SuccessBody.safeParse(parsed.value);
+  if (!body.success) return { ok: false, reason: `unexpected 2xx body (${body.error.issues[0]?.path.join('.') ?? '?'}: ${body.error.issues[0]?.message ?? ''})` };
+  if (body.data.details === undefined) return { ok: false, reason: '2xx response without details' };
+  return { ok: true, ticket: body.data.ticketNumber ?? body.data.details.ticketNumber, details: body.data.details };
+}
+
+function declinedFromDetails(details: z.infer<typeof Details>, base: ExchangeRecord): Declined {
+  const code = details.responseCode ?? 'DECLINED';
+  const message = details.responseText ?? 'declined';
+  return { kind: 'declined', code, message, exchange: { ...base, gatewayCode: code, message } };
+}
+
+function currencyMismatch(details: z.infer<typeof Details>, currency: string): string | null {
+  const echoed = details.amount?.currency ?? details.currencyCode;
+  return echoed !== undefined && echoed !== currency ? `response currency ${echoed} differs from ${currency}` : null;
+}
+
+/** Maps an authorize response: approved needs a ticketNumber, APPROVAL and an exact approved amount. */
+export function parseAuthorizeResponse(res: WireResponse, ctx: ParseContext): AuthorizeOutcome {
+  if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
+  const parsed = parseSuccessBody(res.bodyText);
+  if (!parsed.ok) return unknown(ctx.base, parsed.reason);
+  const { details, ticket } = parsed;
+  const status = kushkiStatus(details.transactionStatus);
+  switch (status) {
+    case 'DECLINED':
+      return declinedFromDetails(details, ctx.base);
+    case 'INITIALIZED':
+    case 'unrecognised':
+      return unknown(ctx.base, `authorization status ${JSON.stringify(details.transactionStatus ?? null)}`);
+    case 'APPROVAL': {
+      if (details.transactionType !== undefined && details.transactionType !== 'PREAUTHORIZATION') {
+        return unknown(ctx.base, `approved ${details.transactionType}, not a PREAUTHORIZATION`);
+      }
+      if (ticket === undefined) return unknown(ctx.base, 'approval without a ticketNumber');
+      const mismatch = currencyMismatch(details, ctx.currency);
+      if (mismatch) return unknown(ctx.base, mismatch);
+      if (details.approvedTransactionAmount === undefined) return unknown(ctx.base, 'approval without approvedTransactionAmount');
+      const amount = majorToMinor(details.approvedTransactionAmount, ctx.currency);
+      if (amount === null || amount <= 0 || amount > ctx.requestedAmount) {
+        return unknown(ctx.base, `approved amount ${String(details.approvedTransactionAmount)} is not usable for a request of ${formatAmount(ctx.requestedAmount, ctx.currency)} ${ctx.currency}`);
+      }
+      return {
+        kind: 'approved',
+        gatewayRef: ticket,
+        amount,
+        cardType: kushkiCardType(details.binInfo?.type),
+        authorizedAt: kushkiCreatedAt(details.created, ctx.now),
+        maskedCard: maskedCard(details),
+        exchange: { ...ctx.base, gatewayCode: details.responseCode ?? null, message: details.responseText ?? null },
+      };
+    }
+    default:
+      return assertNever(status, 'Kushki transaction status');
+  }
+}
+
+/** Maps a capture response; the new ticketNumber Kushki issues for the capture becomes captureRef. */
+export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): CaptureOutcome {
+  if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
+  const parsed = parseSuccessBody(res.bodyText);
+  if (!parsed.ok) return unknown(ctx.base, parsed.reason);
+  const { details, ticket } = parsed;
+  const status = kushkiStatus(details.transactionStatus);
+  switch (status) {
+    case 'DECLINED':
+      return declinedFromDetails(details, ctx.base);
+    case 'INITIALIZED':
+    case 'unrecognised':
+      return unknown(ctx.base, `capture status ${JSON.stringify(details.transactionStatus ?? null)}`);
+    case 'APPROVAL': {
+      if (details.transactionType !== undefined && details.transactionType !== 'CAPTURE') {
+        return unknown(ctx.base, `approved ${details.transactionType}, not a CAPTURE`);
+      }
+      const mismatch = currencyMismatch(details, ctx.currency);
+      if (mismatch) return unknown(ctx.base, mismatch);
+      // The docs' own example approves 1 of 59 requested: only approvedTransactionAmount is the truth.
+      if (details.approvedTransactionAmount === undefined) return unknown(ctx.base, 'capture approval without approvedTransactionAmount');
+      const amount = majorToMinor(details.approvedTransactionAmount, ctx.currency);
+      if (amount === null || amount <= 0 || amount > ctx.requestedAmount) {
+        return unknown(ctx.base, `captured amount ${String(details.approvedTransactionAmount)} is not usable for a capture of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
+      }
+      return {
+        kind: 'approved',
+        amount,
+        captureRef: ticket ?? null,
+        exchange: { ...ctx.base, gatewayCode: details.responseCode ?? null, message: details.responseText ?? null },
+      };
+    }
+    default:
+      return assertNever(status, 'Kushki transaction status');
+  }
+}
+
+/** Maps a void response: 200/201/204, with or without a body, is success (Kushki's PHP SDK rule). */
+export function parseVoidResponse(res: WireResponse, ctx: ParseContext): VoidOutcome {
+  if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
+  if (res.status !== 200 && res.status !== 201 && res.status !== 204) return unknown(ctx.base, `void answered HTTP ${res.status}`);
+  const parsed = parseBody(res.bodyText);
+  if (!parsed.ok) return unknown(ctx.base, 'malformed JSON in a 2xx void response');
+  const body = SuccessBody.safeParse(parsed.value ?? {});
+  const status = body.success ? body.data.details?.transactionStatus : undefined;
+  if (status === 'DECLINED' && body.success && body.data.details) return declinedFromDetails(body.data.details, ctx.base);
+  const code = body.success ? (body.data.details?.responseCode ?? null) : null;
+  return { kind: 'approved', exchange: { ...ctx.base, gatewayCode: code, message: null } };
+}

@@ -1,0 +1,85 @@
+// The simulator's control surface for other processes (crash tests, the demo): read the ledger,
+// inject faults, register subscriptions and cards, change latency, reset. Never faulted.
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { CardRegistry } from './card-registry.js';
+import { FAULT_KINDS, type FaultPlan, type FaultSpec } from './fault-plan.js';
+import { sendJson, tryParseJson } from './http-io.js';
+import type { SimLedger } from './sim-ledger.js';
+
+/** What the control routes can reach. */
+export interface ControlTarget {
+  ledger: SimLedger;
+  faults: FaultPlan;
+  cards: CardRegistry;
+  requests(): unknown[];
+  setLatency(ms: number): void;
+  reset(): void;
+}
+
+const Decline = z.object({ code: z.string().min(1), message: z.string().min(1) });
+const Profile = z.object({
+  pan: z.string().regex(/^\d{8,19}$/).optional(),
+  cardType: z.enum(['credit', 'debit', 'unknown']).optional(),
+  declineAuthorization: Decline.optional(),
+  declineCapture: Decline.optional(),
+  approveUpTo: z.int().nonnegative().optional(),
+  approveBps: z.int().min(0).max(10_000).optional(),
+});
+const Fault = z.object({
+  kind: z.enum(FAULT_KINDS as [FaultSpec['kind'], ...FaultSpec['kind'][]]),
+  gateway: z.enum(['kushki', 'paycertify']).optional(),
+  operation: z.enum(['authorize', 'capture', 'void']).optional(),
+  times: z.int().positive().optional(),
+  status: z.int().min(400).max(599).optional(),
+  delayMs: z.int().nonnegative().optional(),
+});
+
+/** Serves GET/POST/DELETE under /__sim/. */
+export function handleControl(method: string, path: string, bodyText: string, res: ServerResponse, target: ControlTarget): void {
+  const body = tryParseJson(bodyText);
+  const bad = (error: z.ZodError) => sendJson(res, 400, { message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  switch (`${method} ${path}`) {
+    case 'GET /__sim/health':
+      return sendJson(res, 200, { ok: true });
+    case 'GET /__sim/ledger':
+      return sendJson(res, 200, target.ledger.snapshot());
+    case 'GET /__sim/requests':
+      return sendJson(res, 200, target.requests());
+    case 'GET /__sim/faults':
+      return sendJson(res, 200, target.faults.list());
+    case 'POST /__sim/faults': {
+      const parsed = z.union([Fault, z.array(Fault)]).safeParse(body);
+      if (!parsed.success) return bad(parsed.error);
+      target.faults.inject(...(Array.isArray(parsed.data) ? parsed.data : [parsed.data]));
+      return sendJson(res, 204, undefined);
+    }
+    case 'DELETE /__sim/faults':
+      target.faults.clear();
+      return sendJson(res, 204, undefined);
+    case 'POST /__sim/subscriptions': {
+      const parsed = Profile.extend({ subscriptionId: z.string().min(1).max(64) }).safeParse(body);
+      if (!parsed.success) return bad(parsed.error);
+      const { subscriptionId, ...profile } = parsed.data;
+      target.cards.registerSubscription(subscriptionId, profile);
+      return sendJson(res, 204, undefined);
+    }
+    case 'POST /__sim/cards': {
+      const parsed = Profile.extend({ pan: z.string().regex(/^\d{8,19}$/) }).safeParse(body);
+      if (!parsed.success) return bad(parsed.error);
+      target.cards.registerCard(parsed.data.pan, parsed.data);
+      return sendJson(res, 204, undefined);
+    }
+    case 'POST /__sim/config': {
+      const parsed = z.object({ latencyMs: z.int().nonnegative().max(600_000) }).safeParse(body);
+      if (!parsed.success) return bad(parsed.error);
+      target.setLatency(parsed.data.latencyMs);
+      return sendJson(res, 204, undefined);
+    }
+    case 'POST /__sim/reset':
+      target.reset();
+      return sendJson(res, 204, undefined);
+    default:
+      return sendJson(res, 404, { message: `no control route ${method} ${path}` });
+  }
+}
