@@ -121,6 +121,8 @@ export type VoidOutcome = VoidApproved | Failure;
 export interface Gateway {
   readonly name: string;
   readonly capabilities: GatewayCapabilities;
+  /** Throws a ValidationError when the gateway could not even build this request (nothing is sent). */
+  checkAuthorize?(req: AuthorizeRequest): void;
   authorize(req: AuthorizeRequest): Promise<AuthorizeOutcome>;
   capture(req: CaptureRequest): Promise<CaptureOutcome>;
   void(req: VoidRequest): Promise<VoidOutcome>;

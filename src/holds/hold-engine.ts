@@ -200,7 +200,12 @@ export class HoldEngine {
         outcome = pending.operation === 'capture' ? await gateway.capture(call) : await gateway.void(call);
       }
     } catch (error) {
-      // An adapter that throws broke its contract; what reached the gateway is unknown.
+      if (error instanceof HoldfastError && error.usage) {
+        // The adapter refused to build the request: nothing was sent, and the caller's input is at fault.
+        await this.commit(row, { type: 'OPERATION_NOT_SENT', reason: error.message, at: this.clock.now() }, actor, extra.fence ? { fence: { epoch: extra.fence.epoch, release: true } } : {});
+        throw error;
+      }
+      // An adapter that throws anything else broke its contract; what reached the gateway is unknown.
       this.logger.error({ holdId: row.id, operation: pending.operation, err: errorSummary(error) }, 'gateway adapter threw');
       outcome = {
         kind: 'unknown',

@@ -173,6 +173,8 @@ class HoldfastApi implements Holdfast {
       if (existing) return this.replayAuthorize(existing, requestHash, input);
     }
     const key = input.idempotencyKey ?? `auth_${newHoldId().slice(5)}`;
+    // Input the gateway could not even send is refused before any row exists.
+    gateway.checkAuthorize?.({ idempotencyKey: key, amount: input.amount, currency: input.currency, subscriptionId: input.subscriptionId, card: input.card, orderId: input.orderId, metadata: input.metadata });
     const now = this.engine.clock.now();
     const [snapshot] = initialTransition(holdMachine, {
       currency: input.currency,

@@ -104,6 +104,11 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
         await writeAtomically(engine.store, again.map((row) => ({ query: releaseLease(engine.store.db, row.id, owner, Number(row.lease_epoch)) })));
       }
       await forEachLimited(fresh, concurrency, async (row) => {
+        if (options.signal?.aborted) {
+          // Shutting down: claimed but not started, so the lease goes straight back.
+          await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, Number(row.lease_epoch)) }]);
+          return;
+        }
         items.push(await actOn(engine, row, owner));
         options.onProgress?.(items.length, claimedTotal);
       });

@@ -309,3 +309,17 @@ describe('concurrency and durability', () => {
     expect(after).toEqual(before);
   });
 });
+
+describe('input the gateway cannot send', () => {
+  it('is refused before any row exists when the adapter says so', async () => {
+    const picky = new FakeGateway({ now: () => h.clock.now() });
+    picky.checkAuthorize = (req) => {
+      if (!req.subscriptionId) throw new (class extends HoldfastError {})('SUBSCRIPTION_REQUIRED', 'pass subscriptionId', { usage: true });
+    };
+    const hf = await h.reopen({ fake: picky });
+    const error = await rejects(hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD' }));
+    expect(error.code).toBe('SUBSCRIPTION_REQUIRED');
+    expect((await hf.list()).holds).toHaveLength(0);
+    expect(picky.calls.authorize).toBe(0);
+  });
+});

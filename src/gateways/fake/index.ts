@@ -67,6 +67,8 @@ type StoredOutcome = AuthorizeOutcome | CaptureOutcome | VoidOutcome;
 
 /** An in-process gateway whose ledger tests can inspect; see FakeSource and FakeFault. */
 export class FakeGateway implements Gateway {
+  /** Optional pre-flight check, as real adapters have; tests set it. */
+  checkAuthorize?: (req: AuthorizeRequest) => void;
   readonly name: string;
   readonly capabilities: GatewayCapabilities;
   /** Every authorization by reference. */

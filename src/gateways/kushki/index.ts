@@ -63,6 +63,9 @@ export function createKushkiGateway(options: KushkiGatewayOptions): Gateway {
   return {
     name: 'kushki',
     capabilities: KUSHKI_CAPABILITIES,
+    checkAuthorize(req): void {
+      buildAuthorizeCall(req);
+    },
     async authorize(req): Promise<AuthorizeOutcome> {
       const { result, base } = await send('authorize', req.idempotencyKey, buildAuthorizeCall(req));
       if (result.kind === 'transport') return logged(transportOutcome(result, base));

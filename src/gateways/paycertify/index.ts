@@ -71,6 +71,9 @@ export function createPayCertifyGateway(options: PayCertifyGatewayOptions): Gate
   return {
     name: 'paycertify',
     capabilities: PAYCERTIFY_CAPABILITIES,
+    checkAuthorize(req): void {
+      buildAuthorizeCall(req, { processorId: options.processorId, ipAddress: options.defaultIpAddress });
+    },
     async authorize(req): Promise<AuthorizeOutcome> {
       const built = buildAuthorizeCall(req, { processorId: options.processorId, ipAddress: options.defaultIpAddress });
       const { result, base } = await send('authorize', req.idempotencyKey, built, req.card ? [req.card.number] : []);

@@ -1,0 +1,138 @@
+// The sweeper daemon: one sweep at start, then on a cron schedule without overlap; optional
+// /metrics and /healthz on loopback; graceful stop that lets gateway calls in flight finish.
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Holdfast } from '../holds/holdfast.js';
+import { ConfigError } from '../errors.js';
+import { createMetrics } from './metrics.js';
+import type { SweepOptions, SweepReport } from './sweep.js';
+
+export const DEFAULT_SCHEDULE = '*/5 * * * *';
+
+export interface DaemonOptions {
+  /** Cron expression for sweeps (default every 5 minutes). */
+  schedule?: string;
+  concurrency?: number;
+  leaseMs?: number;
+  batchSize?: number;
+  /** Serve /metrics and /healthz on this loopback port (0 picks a free one); off when undefined. */
+  metricsPort?: number;
+  metricsHost?: string;
+  /** /healthz turns unhealthy when no sweep has succeeded for this long (default 15 min). */
+  unhealthyAfterMs?: number;
+  /** How long stop() waits for gateway calls in flight (default 30 s). */
+  shutdownTimeoutMs?: number;
+  /** Called after every sweep, for the CLI's output. */
+  onSweep?: (report: SweepReport) => void;
+}
+
+/** A running daemon. */
+export interface Daemon {
+  /** Settles when the sweep run at start has finished. */
+  firstSweep: Promise<void>;
+  /** The metrics listener's URL, when one was asked for. */
+  metricsUrl: string | null;
+  /** When the last sweep succeeded (epoch ms, daemon clock), or null. */
+  lastSuccessAt(): number | null;
+  /** Stops claiming, waits for calls in flight (up to the timeout), closes the listener. */
+  stop(): Promise<void>;
+}
+
+/** Starts the daemon on an open holdfast instance: the first sweep starts at once, then the schedule. */
+export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Promise<Daemon> {
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  if (!cron.validate(schedule)) throw new ConfigError(`invalid sweep schedule ${JSON.stringify(schedule)}: expected a cron expression like "*/5 * * * *"`);
+  const { engine } = hf;
+  const logger = engine.logger;
+  const metrics = createMetrics(engine.store, engine.clock);
+  const removeObserver = engine.onExchange((o) => metrics.recordExchange(o));
+  const controller = new AbortController();
+  const unhealthyAfterMs = options.unhealthyAfterMs ?? 15 * 60_000;
+  let lastSuccessAt: number | null = null;
+  let running: Promise<void> | null = null;
+
+  const sweepOptions: SweepOptions = {
+    signal: controller.signal,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+  };
+  const runSweep = async (): Promise<void> => {
+    if (controller.signal.aborted) return;
+    const started = process.hrtime.bigint();
+    try {
+      const report = await hf.sweep(sweepOptions);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.recordSweep(report, seconds);
+      lastSuccessAt = engine.clock.now();
+      logger.info({ event: 'sweep', holds: report.items.length, totals: report.totals, seconds }, 'sweep');
+      options.onSweep?.(report);
+    } catch (error) {
+      logger.error({ event: 'sweep_failed', err: error instanceof Error ? error.message : String(error) }, 'sweep failed');
+    }
+  };
+  const tracked = (): Promise<void> => {
+    running = runSweep().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  let server: Server | null = null;
+  let metricsUrl: string | null = null;
+  if (options.metricsPort !== undefined) {
+    server = createServer((req, res) => {
+      void (async () => {
+        if (req.url === '/metrics') {
+          res.setHeader('content-type', metrics.registry.contentType);
+          res.end(await metrics.registry.metrics());
+        } else if (req.url === '/healthz') {
+          const healthy = lastSuccessAt !== null && engine.clock.now() - lastSuccessAt <= unhealthyAfterMs;
+          res.statusCode = healthy ? 200 : 503;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', lastSuccessfulSweepAt: lastSuccessAt === null ? null : new Date(lastSuccessAt).toISOString() }));
+        } else {
+          res.statusCode = 404;
+          res.end();
+        }
+      })().catch((error: unknown) => {
+        res.statusCode = 500;
+        res.end(error instanceof Error ? error.message : 'error');
+      });
+    });
+    server.listen(options.metricsPort, options.metricsHost ?? '127.0.0.1');
+    await once(server, 'listening');
+    const address = server.address();
+    if (address && typeof address === 'object') metricsUrl = `http://${options.metricsHost ?? '127.0.0.1'}:${address.port}`;
+  }
+
+  const firstSweep = tracked();
+  // noOverlap: a pass that outlives the interval makes the next tick skip, never run alongside.
+  const task: ScheduledTask = cron.schedule(schedule, () => tracked(), { noOverlap: true, name: 'holdfast-sweep' });
+  logger.info({ event: 'daemon_started', schedule, metricsUrl }, 'daemon started');
+
+  return {
+    firstSweep,
+    metricsUrl,
+    lastSuccessAt: () => lastSuccessAt,
+    async stop() {
+      controller.abort();
+      await task.stop();
+      await task.destroy();
+      const inFlight = running as Promise<void> | null;
+      if (inFlight) {
+        const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, options.shutdownTimeoutMs ?? 30_000, 'timeout').unref());
+        if ((await Promise.race([inFlight.then(() => 'done' as const), timeout])) === 'timeout') {
+          logger.warn({ event: 'shutdown_timeout' }, 'gateway calls still in flight at shutdown; their leases will expire');
+        }
+      }
+      removeObserver();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      logger.info({ event: 'daemon_stopped' }, 'daemon stopped');
+    },
+  };
+}

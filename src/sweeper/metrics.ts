@@ -1,0 +1,79 @@
+// Prometheus metrics for the daemon: gauges read from the database at scrape time, histograms and
+// counters fed by sweeps and gateway exchanges.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Store } from '../../db/connection.js';
+import { countHoldsByStateAndCurrency, sumOpenHoldsDueBy } from '../../db/holds.repository.js';
+import type { Clock } from '../clock.js';
+import type { SweepReport } from './sweep.js';
+import type { ExchangeObservation } from '../holds/hold-engine.js';
+import { DAY_MS, HOUR_MS } from '../policy/expiry-policy.js';
+
+const DUE_WINDOWS: readonly [string, number][] = [['24h', 24 * HOUR_MS], ['72h', 72 * HOUR_MS], ['7d', 7 * DAY_MS]];
+
+/** The daemon's metrics and the hooks that feed them. */
+export interface DaemonMetrics {
+  registry: Registry;
+  recordSweep(report: SweepReport, seconds: number): void;
+  recordExchange(observation: ExchangeObservation): void;
+}
+
+/** Creates a registry whose hold gauges are computed from the database on every scrape. */
+export function createMetrics(store: Store, clock: Clock): DaemonMetrics {
+  const registry = new Registry();
+  // prom-client reads metrics concurrently: every database-backed gauge awaits one shared refresh per scrape.
+  let refreshing: Promise<void> | null = null;
+  const collect = () => {
+    refreshing ??= refresh().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  };
+  const fromDb = { registers: [registry], collect };
+  const holds = new Gauge({ name: 'holdfast_holds', help: 'Holds by state', labelNames: ['state'], ...fromDb });
+  const amount = new Gauge({ name: 'holdfast_hold_amount_minor', help: 'Authorized amount (minor units) by state and currency', labelNames: ['state', 'currency'], ...fromDb });
+  const due = new Gauge({ name: 'holdfast_amount_due_minor', help: 'Amount still held whose actBy falls within the window', labelNames: ['within', 'currency'], ...fromDb });
+  const expiredCount = new Gauge({ name: 'holdfast_expired_uncaptured_holds', help: 'Holds that lapsed with nothing captured', ...fromDb });
+  const expiredAmount = new Gauge({ name: 'holdfast_expired_uncaptured_amount_minor', help: 'Amount of holds that lapsed uncaptured', labelNames: ['currency'], ...fromDb });
+  const sweepDuration = new Histogram({ name: 'holdfast_sweep_duration_seconds', help: 'Duration of sweep passes', buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300], registers: [registry] });
+  const outcomes = new Counter({ name: 'holdfast_sweep_outcomes_total', help: 'Per-hold sweep outcomes', labelNames: ['outcome'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'holdfast_gateway_latency_seconds',
+    help: 'Gateway call latency',
+    labelNames: ['gateway', 'operation', 'outcome'],
+    buckets: [0.005, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+
+  async function refresh(): Promise<void> {
+    const totals = await countHoldsByStateAndCurrency(store.db);
+    holds.reset();
+    amount.reset();
+    expiredAmount.reset();
+    let expired = 0;
+    for (const t of totals) {
+      holds.inc({ state: t.state }, t.count);
+      amount.set({ state: t.state, currency: t.currency }, t.amount);
+      if (t.state === 'expired') {
+        expired += t.count;
+        expiredAmount.set({ currency: t.currency }, t.amount);
+      }
+    }
+    expiredCount.set(expired);
+    due.reset();
+    const now = clock.now();
+    for (const [within, ms] of DUE_WINDOWS) {
+      for (const c of await sumOpenHoldsDueBy(store.db, now + ms)) due.set({ within, currency: c.currency }, c.amount);
+    }
+  }
+
+  return {
+    registry,
+    recordSweep(report, seconds) {
+      sweepDuration.observe(seconds);
+      for (const [outcome, count] of Object.entries(report.totals)) if (count > 0) outcomes.inc({ outcome }, count);
+    },
+    recordExchange(o) {
+      latency.observe({ gateway: o.gateway, operation: o.operation, outcome: o.outcome }, o.latencyMs / 1000);
+    },
+  };
+}
