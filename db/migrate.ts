@@ -2,10 +2,12 @@
 // same list works from source (tsx, vitest) and from the compiled build.
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as webhookOutbox from './migrations/0002-webhook-outbox.js';
 import { StorageError } from '../src/errors.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-webhook-outbox': webhookOutbox,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

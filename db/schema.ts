@@ -30,6 +30,22 @@ export interface HoldsTable {
   lease_epoch: Generated<number>;
   created_at: number;
   updated_at: number;
+  /** 1 when the order system chose onExpiry (authorize/track/setOnExpiry), 0 for the default. */
+  on_expiry_explicit: Generated<number>;
+  /** When hold.expiring_soon was written for this hold. */
+  expiry_warned_at: number | null;
+}
+
+export interface WebhookOutboxTable {
+  id: string;
+  hold_id: string;
+  event_type: string;
+  payload: string;
+  created_at: number;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  delivered_at: number | null;
+  last_error: string | null;
 }
 
 export interface HoldTransitionsTable {
@@ -62,4 +78,5 @@ export interface Database {
   holds: HoldsTable;
   hold_transitions: HoldTransitionsTable;
   gateway_exchanges: GatewayExchangesTable;
+  webhook_outbox: WebhookOutboxTable;
 }

@@ -65,7 +65,8 @@ export interface HoldContext {
   /** Planned capture amount at `actBy`; null means everything still capturable. */
   onExpiryAmount: number | null;
   pending: PendingOperation | null;
-  lastError: { code: string; message: string; at: number } | null;
+  /** The last refusal or failure, and which operation it was about. */
+  lastError: { code: string; message: string; at: number; operation?: Operation } | null;
 }
 
 export interface HoldInput {
@@ -189,8 +190,9 @@ export const holdMachine = setup({
     // releases the customer's funds instead (an operator may set it back to capture).
     recordDecline: assign(({ context, event }) => {
       const e = event as Ev<'OPERATION_DECLINED'> | Ev<'AUTHORIZE_DECLINED'>;
-      const planChange = context.pending?.operation === 'capture' ? { onExpiry: 'void' as const, onExpiryAmount: null } : {};
-      return { lastError: { code: e.code, message: e.message, at: e.at }, ...planChange, ...clearPending };
+      const operation = context.pending?.operation;
+      const planChange = operation === 'capture' ? { onExpiry: 'void' as const, onExpiryAmount: null } : {};
+      return { lastError: { code: e.code, message: e.message, at: e.at, ...(operation ? { operation } : {}) }, ...planChange, ...clearPending };
     }),
     recordNotSent: assign(({ event }) => {
       const e = event as Ev<'OPERATION_NOT_SENT'>;

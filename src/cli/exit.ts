@@ -3,6 +3,9 @@
 import { CommanderError } from 'commander';
 import { HoldfastError } from '../errors.js';
 
+// Commander "errors" that are really help or version output it has already printed.
+const ALREADY_PRINTED = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
 /** Exit code for an error: 2 when the caller's input was at fault, 1 otherwise. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
@@ -10,14 +13,22 @@ export function exitCodeFor(error: unknown): number {
   return 1;
 }
 
+/** The error's machine-readable code and its message as one line. */
+export function describeError(error: unknown): { code: string; message: string } {
+  const code = error instanceof HoldfastError ? error.code : error instanceof CommanderError ? 'USAGE' : 'INTERNAL';
+  let message = error instanceof Error ? error.message : String(error);
+  // Commander prefixes "error: " and may add "(Did you mean …?)" on a second line.
+  if (error instanceof CommanderError) message = message.replace(/^error: /, '');
+  return { code, message: message.replace(/\s*\n\s*/g, ' ').trim() };
+}
+
 /** Prints the error for a person (and, with --json, for a program) and exits. */
 export function reportAndExit(error: unknown, options: { json?: boolean } = {}): never {
   const code = exitCodeFor(error);
-  if (error instanceof CommanderError && code === 0) process.exit(0);
-  const message = error instanceof Error ? error.message : String(error);
-  const errorCode = error instanceof HoldfastError ? error.code : error instanceof CommanderError ? 'USAGE' : 'INTERNAL';
-  if (!(error instanceof CommanderError)) process.stderr.write(`holdfast: ${message}\n`);
-  if (options.json) process.stdout.write(`${JSON.stringify({ error: { code: errorCode, message } })}\n`);
+  if (error instanceof CommanderError && ALREADY_PRINTED.has(error.code)) process.exit(code);
+  const described = describeError(error);
+  process.stderr.write(`holdfast: ${described.message}\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify({ error: described })}\n`);
   if (process.env.HOLDFAST_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(code);
 }

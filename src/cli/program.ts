@@ -1,12 +1,62 @@
 // Registers every command. Each command is a plain async function in src/cli/commands/ that tests
-// call directly; this file only wires options to them.
+// call directly; this file only wires options to them and prints what they return (JSON with
+// --json, tables otherwise). Errors propagate to main.ts, the only place that maps them to exits.
 import { Command } from 'commander';
-import { migrateCommand } from './commands/migrate.js';
+import type { Holdfast } from '../holds/holdfast.js';
+import { systemClock } from '../clock.js';
+import { authorizeCommand } from './commands/authorize.js';
+import { captureCommand } from './commands/capture.js';
 import { demoCommand } from './commands/demo.js';
+import { listCommand } from './commands/list.js';
+import { migrateCommand } from './commands/migrate.js';
+import { onExpiryCommand } from './commands/on-expiry.js';
+import { showCommand } from './commands/show.js';
+import { statsCommand } from './commands/stats.js';
+import { trackCommand } from './commands/track.js';
+import { voidCommand } from './commands/void.js';
+import { sweepCommand } from './commands/sweep.js';
+import { daemonCommand } from './commands/daemon.js';
+import { sweepReportText } from './render/sweep-report-text.js';
+import { parsePort } from './parse-args.js';
+import { ConfigError } from '../errors.js';
+import { validate as isCronExpression } from 'node-cron';
+import { holdDetailToJson, holdToJson } from '../holds/hold-json.js';
+import { openCliHoldfast } from './open-cli-holdfast.js';
+import type { HoldfastConfig } from '../config/load-config.js';
+import { holdDetailText } from './render/hold-detail-text.js';
+import { holdListText } from './render/hold-list-text.js';
+import { holdText } from './render/hold-text.js';
+import { statsText } from './render/stats-text.js';
+import { type TerminalStyle, terminalStyle } from './render/terminal-style.js';
+import { toIsoTime } from '../time/parse-iso-time.js';
+
+/** The options every command accepts. */
+export interface GlobalOptions {
+  db?: string;
+  json?: boolean;
+}
 
 /** The database path from --db, $HOLDFAST_DB, or ./holdfast.db. */
 export function resolveDbPath(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return option ?? env.HOLDFAST_DB ?? './holdfast.db';
+  return option ?? (env.HOLDFAST_DB || undefined) ?? './holdfast.db';
+}
+
+/** Opens holdfast from the global options and the environment, runs `fn`, and closes it. */
+export async function withHoldfast<T>(program: Command, fn: (hf: Holdfast, config: HoldfastConfig) => Promise<T>): Promise<T> {
+  const session = await openCliHoldfast({ db: resolveDbPath(program.opts<GlobalOptions>().db) });
+  try {
+    return await fn(session.hf, session.config);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Prints `value` as JSON (with --json) or as text for people. */
+export function emit<T>(program: Command, value: T, json: (v: T) => unknown, text: (v: T, style: TerminalStyle) => string): void {
+  const out = program.opts<GlobalOptions>().json
+    ? JSON.stringify(json(value), null, 2)
+    : text(value, terminalStyle(process.env, process.stdout, systemClock.now()));
+  process.stdout.write(`${out}\n`);
 }
 
 /** Builds the commander program with every holdfast command registered. */
@@ -16,23 +66,209 @@ export function buildProgram(): Command {
     .option('--db <path>', 'SQLite database file (default: $HOLDFAST_DB or ./holdfast.db)')
     .option('--json', 'machine-readable JSON on stdout')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    // main.ts prints commander's errors as one line, like every other error.
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
+  for (const register of [
+    registerAuthorize,
+    registerTrack,
+    registerList,
+    registerShow,
+    registerCapture,
+    registerVoid,
+    registerOnExpiry,
+    registerStats,
+    registerSweep,
+    registerDaemon,
+    registerMigrate,
+    registerDemo,
+  ]) {
+    register(program);
+  }
+  return program;
+}
 
+/** `holdfast authorize`. */
+export function registerAuthorize(program: Command): void {
+  program
+    .command('authorize')
+    .description('authorize an amount against a stored card at a gateway')
+    .requiredOption('--gateway <name>', 'gateway name (kushki, paycertify, fake)')
+    .requiredOption('--amount <decimal>', 'amount in major units, e.g. 60.00')
+    .requiredOption('--currency <code>', 'ISO 4217 code, e.g. PEN')
+    .requiredOption('--subscription-id <id>', "the gateway's stored-card (subscription) id")
+    .option('--order <id>', 'your order id')
+    .option('--on-expiry <plan>', 'capture or void at actBy (default void)')
+    .option('--idempotency-key <key>', 'the same key with the same parameters returns the same hold')
+    .action(async (options: { gateway: string; amount: string; currency: string; subscriptionId: string; order?: string; onExpiry?: string; idempotencyKey?: string }) => {
+      const hold = await withHoldfast(program, (hf) => authorizeCommand(hf, options));
+      emit(program, hold, holdToJson, holdText);
+    });
+}
+
+/** `holdfast track`. */
+export function registerTrack(program: Command): void {
+  program
+    .command('track')
+    .description('register an authorization made elsewhere')
+    .requiredOption('--gateway <name>', 'gateway name')
+    .requiredOption('--ref <reference>', "the gateway's reference for the authorization")
+    .requiredOption('--amount <decimal>', 'authorized amount in major units')
+    .requiredOption('--currency <code>', 'ISO 4217 code')
+    .requiredOption('--authorized-at <iso>', 'when it was authorized, ISO-8601 with a zone')
+    .option('--card-type <type>', 'credit, debit or unknown (default unknown: the shortest window)')
+    .option('--subscription-id <id>', "the gateway's stored-card (subscription) id")
+    .option('--order <id>', 'your order id')
+    .option('--on-expiry <plan>', 'capture or void at actBy (default void)')
+    .action(async (options: { gateway: string; ref: string; amount: string; currency: string; authorizedAt: string; cardType?: string; subscriptionId?: string; order?: string; onExpiry?: string }) => {
+      const hold = await withHoldfast(program, (hf) => trackCommand(hf, options));
+      emit(program, hold, holdToJson, holdText);
+    });
+}
+
+/** `holdfast list`. */
+export function registerList(program: Command): void {
+  program
+    .command('list')
+    .description('list holds, soonest act-by first')
+    .option('--state <state>', 'only holds in this state')
+    .option('--gateway <name>', 'only holds at this gateway')
+    .option('--order <id>', 'only holds of this order')
+    .option('--expiring-within <duration>', 'open holds whose act-by is within this (36h, 2d) or past')
+    .option('--limit <n>', 'at most this many holds (default 100)')
+    .action(async (options: { state?: string; gateway?: string; order?: string; expiringWithin?: string; limit?: string }) => {
+      const result = await withHoldfast(program, (hf) => listCommand(hf, options));
+      emit(program, result, (r) => r.holds.map(holdToJson), holdListText);
+    });
+}
+
+/** `holdfast show`. */
+export function registerShow(program: Command): void {
+  program
+    .command('show')
+    .description('a hold with its transitions and gateway exchanges')
+    .argument('<hold-id>')
+    .action(async (holdId: string) => {
+      const result = await withHoldfast(program, (hf) => showCommand(hf, { holdId }));
+      emit(program, result, (r) => holdDetailToJson(r.hold, r.history), holdDetailText);
+    });
+}
+
+/** `holdfast capture`. */
+export function registerCapture(program: Command): void {
+  program
+    .command('capture')
+    .description('capture a hold now (default: everything still capturable)')
+    .argument('<hold-id>')
+    .option('--amount <decimal>', "amount in major units of the hold's currency")
+    .option('--final', 'release whatever remains after this capture')
+    .action(async (holdId: string, options: { amount?: string; final?: boolean }) => {
+      const hold = await withHoldfast(program, (hf) => captureCommand(hf, { holdId, ...options }));
+      emit(program, hold, holdToJson, holdText);
+    });
+}
+
+/** `holdfast void`. */
+export function registerVoid(program: Command): void {
+  program
+    .command('void')
+    .description('release a hold now')
+    .argument('<hold-id>')
+    .action(async (holdId: string) => {
+      const hold = await withHoldfast(program, (hf) => voidCommand(hf, { holdId }));
+      emit(program, hold, holdToJson, holdText);
+    });
+}
+
+/** `holdfast on-expiry`. */
+export function registerOnExpiry(program: Command): void {
+  program
+    .command('on-expiry')
+    .description('what the sweeper does with a hold at its act-by')
+    .argument('<hold-id>')
+    .argument('<plan>', 'capture or void')
+    .option('--amount <decimal>', "with capture: amount in major units of the hold's currency")
+    .action(async (holdId: string, plan: string, options: { amount?: string }) => {
+      const hold = await withHoldfast(program, (hf) => onExpiryCommand(hf, { holdId, plan, ...options }));
+      emit(program, hold, holdToJson, holdText);
+    });
+}
+
+/** `holdfast stats`. */
+export function registerStats(program: Command): void {
+  program
+    .command('stats')
+    .description('holds per state and currency, amounts reaching act-by, expired-uncaptured')
+    .action(async () => {
+      const stats = await withHoldfast(program, (hf) => statsCommand(hf));
+      emit(program, stats, (s) => ({ ...s, at: toIsoTime(s.at) }), statsText);
+    });
+}
+
+/** `holdfast migrate`. */
+export function registerMigrate(program: Command): void {
   program
     .command('migrate')
     .description('create the database if needed and bring its schema up to date')
     .action(async () => {
-      const { db, json } = program.opts<{ db?: string; json?: boolean }>();
-      const result = await migrateCommand({ db: resolveDbPath(db) });
-      process.stdout.write(json ? `${JSON.stringify(result)}\n` : `database ${result.database} is at schema ${result.schema}\n`);
+      const result = await migrateCommand({ db: resolveDbPath(program.opts<GlobalOptions>().db) });
+      emit(program, result, (r) => r, (r) => `database ${r.database} is at schema ${r.schema}`);
     });
+}
 
+/** `holdfast sweep`. */
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('one sweeper pass now: capture or void what is due, expire what lapsed, reconcile unknown outcomes')
+    .option('--dry-run', 'show what would be done without claiming or calling anything')
+    .action(async (options: { dryRun?: boolean }) => {
+      const json = program.opts<GlobalOptions>().json === true;
+      const report = await withHoldfast(program, (hf, config) =>
+        sweepCommand(hf, {
+          dryRun: options.dryRun === true,
+          ...(config.sweep.concurrency === undefined ? {} : { concurrency: config.sweep.concurrency }),
+          progress: !json && process.stderr.isTTY ? { stream: process.stderr, minHolds: process.stdout.rows ?? 24 } : null,
+        }),
+      );
+      emit(program, report, (r) => ({ ...r, startedAt: toIsoTime(r.startedAt), finishedAt: toIsoTime(r.finishedAt) }), sweepReportText);
+    });
+}
+
+/** `holdfast daemon`. */
+export function registerDaemon(program: Command): void {
+  program
+    .command('daemon')
+    .description('sweep at start and then on a schedule until SIGTERM/SIGINT; JSON logs on stdout')
+    .option('--schedule <cron>', 'cron expression for sweeps (default: config sweep.schedule, else every 5 minutes)')
+    .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>')
+    .action(async (options: { schedule?: string; metricsPort?: string }) => {
+      if (options.schedule !== undefined && !isCronExpression(options.schedule)) {
+        throw new ConfigError(`invalid --schedule ${JSON.stringify(options.schedule)}: expected a cron expression like "*/5 * * * *"`);
+      }
+      const metricsPort = options.metricsPort === undefined ? undefined : parsePort(options.metricsPort);
+      const session = await openCliHoldfast({ db: resolveDbPath(program.opts<GlobalOptions>().db), log: { level: process.env.HOLDFAST_LOG_LEVEL ?? 'info', fd: 1 } });
+      const schedule = options.schedule ?? session.config.sweep.schedule;
+      try {
+        await daemonCommand(session.hf, {
+          ...(schedule === undefined ? {} : { schedule }),
+          ...(metricsPort === undefined ? {} : { metricsPort }),
+          ...(session.config.sweep.concurrency === undefined ? {} : { concurrency: session.config.sweep.concurrency }),
+          webhookUrl: process.env.HOLDFAST_WEBHOOK_URL || session.config.webhook?.url || null,
+          webhookSecret: process.env.HOLDFAST_WEBHOOK_SECRET || undefined,
+        });
+      } finally {
+        await session.close().catch(() => undefined);
+      }
+    });
+}
+
+/** `holdfast demo`. */
+export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('show the lifecycle of a few holds on a throwaway database')
+    .description('the whole lifecycle against the gateway simulator, across simulated days, on a throwaway database')
     .action(async () => {
-      await demoCommand();
+      const result = await demoCommand();
+      if (!result.exactlyOnce) throw new Error('the demo found a gateway ledger that disagrees with the holds');
     });
-
-  return program;
 }

@@ -41,6 +41,8 @@ import { newExchangeId } from './ids.js';
 import { redactExchange } from '../gateways/redact.js';
 import type { Actor, Hold } from './types.js';
 import { crashPoint } from './crash-point.js';
+import { eventsForTransition } from '../webhooks/events.js';
+import { outboxInsert } from '../webhooks/outbox.js';
 
 /** The result of one gateway call, as the engine records it. */
 type Outcome = AuthorizeOutcome | CaptureOutcome | VoidOutcome;
@@ -48,7 +50,7 @@ type Outcome = AuthorizeOutcome | CaptureOutcome | VoidOutcome;
 /** Extra column values that an event brings which the machine's context does not hold. */
 type ExtraColumns = Pick<
   Updateable<HoldsTable>,
-  'gateway_ref' | 'card_type' | 'masked_card' | 'authorized_at' | 'expires_at' | 'act_by'
+  'gateway_ref' | 'card_type' | 'masked_card' | 'authorized_at' | 'expires_at' | 'act_by' | 'on_expiry_explicit'
 >;
 
 /** A sweeper's lease on a hold: its writes must match the epoch; the last one gives the lease back. */
@@ -90,6 +92,11 @@ export class HoldEngine {
   onExchange(listener: (observation: ExchangeObservation) => void): () => void {
     this.exchangeObservers.push(listener);
     return () => this.exchangeObservers.splice(this.exchangeObservers.indexOf(listener), 1);
+  }
+
+  /** True when a gateway of that name is configured here. */
+  hasGateway(name: string): boolean {
+    return this.gateways.has(name);
   }
 
   /** The gateway registered under `name`, or a clear error. */
@@ -159,13 +166,18 @@ export class HoldEngine {
       },
     ];
     if (exchange) steps.push({ query: this.exchangeInsert(row.id, exchange, now) });
+    const nextRow = { ...row, ...patch, version: Number(row.version) + 1 } as HoldRow;
+    // Webhook events go into the outbox in the same transaction: never lost, never sent for a write that lost.
+    for (const type of eventsForTransition(event, snapshot.value as HoldState, state, snapshot.context)) {
+      steps.push({ query: outboxInsert(db, type, nextRow, now) });
+    }
     if (!(await writeAtomically(this.store, steps))) {
       // The gateway answered even though our write lost: the exchange must still be on record.
       if (exchange) await writeAtomically(this.store, [{ query: this.exchangeInsert(row.id, exchange, now) }]);
       throw new ConflictError(row.id);
     }
     const effects = actions.filter((a) => a.type === 'callGateway').map((a) => a.params as PendingOperation);
-    return { row: { ...row, ...patch, version: Number(row.version) + 1 } as HoldRow, effects };
+    return { row: nextRow, effects };
   }
 
   /**

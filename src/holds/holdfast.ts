@@ -201,6 +201,8 @@ class HoldfastApi implements Holdfast {
       act_by: null,
       on_expiry: onExpiry,
       on_expiry_amount: null,
+      on_expiry_explicit: input.onExpiry === undefined ? 0 : 1,
+      expiry_warned_at: null,
       idempotency_key: key,
       request_hash: requestHash,
       next_action_at: nextActionAt('authorizing', snapshot.context, null, now),
@@ -293,6 +295,8 @@ class HoldfastApi implements Holdfast {
       act_by: null,
       on_expiry: onExpiry,
       on_expiry_amount: null,
+      on_expiry_explicit: input.onExpiry === undefined ? 0 : 1,
+      expiry_warned_at: null,
       idempotency_key: null,
       request_hash: null,
       next_action_at: null,
@@ -334,6 +338,8 @@ class HoldfastApi implements Holdfast {
 
   async capture(id: string, options: CaptureOptions = {}): Promise<Hold> {
     const row = await this.requireRow(id);
+    // Before any intent is written: a hold must never be left in flight for a gateway we cannot call.
+    this.engine.gateway(row.gateway);
     const hold = toHold(row);
     if (options.idempotencyKey !== undefined) {
       checkKey(options.idempotencyKey);
@@ -358,6 +364,7 @@ class HoldfastApi implements Holdfast {
 
   async void(id: string): Promise<Hold> {
     const row = await this.requireRow(id);
+    this.engine.gateway(row.gateway);
     const hold = toHold(row);
     if (hold.closed || (hold.state !== 'authorized' && hold.state !== 'partially_captured')) {
       throw new InvalidTransitionError(id, hold.state, 'void', stateHint(hold));
@@ -382,7 +389,9 @@ class HoldfastApi implements Holdfast {
     if (amount !== null) assertPositiveMinorUnits(amount, 'on-expiry amount');
     const now = this.engine.clock.now();
     throwRefusal(id, onExpiryRefusal(readSnapshot(row).context, onExpiry, amount, now));
-    const { row: next } = await this.engine.commit(row, { type: 'SET_ON_EXPIRY', onExpiry, amount, at: now }, this.actor);
+    const { row: next } = await this.engine.commit(row, { type: 'SET_ON_EXPIRY', onExpiry, amount, at: now }, this.actor, {
+      columns: { on_expiry_explicit: 1 },
+    });
     return toHold(next);
   }
 

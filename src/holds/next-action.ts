@@ -34,9 +34,12 @@ export function nextActionAt(state: HoldState, context: HoldContext, actBy: numb
 
 // An open hold is due at actBy; after a call that was never sent, not before a pause (so an
 // unreachable gateway is not hammered), and never later than expiresAt (when it must be expired).
+// After a refused void, only at expiresAt.
 function openHoldAction(context: HoldContext, actBy: number | null): number | null {
   if (actBy === null) return null;
   const error = context.lastError;
+  // The gateway refused to release the hold: nothing more to send; it lapses at expiresAt.
+  if (error?.operation === 'void' && error.code !== 'NOT_SENT') return context.expiresAt;
   if (error?.code !== 'NOT_SENT') return actBy;
   const retryAt = Math.max(actBy, error.at + NOT_SENT_RETRY_MS);
   return context.expiresAt === null ? retryAt : Math.min(retryAt, context.expiresAt);

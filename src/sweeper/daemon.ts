@@ -7,6 +7,10 @@ import type { Holdfast } from '../holds/holdfast.js';
 import { ConfigError } from '../errors.js';
 import { createMetrics } from './metrics.js';
 import type { SweepOptions, SweepReport } from './sweep.js';
+import { deliverDueWebhooks, warnExpiringSoon, type WebhookConfig } from '../webhooks/deliver.js';
+
+/** Default warning time for hold.expiring_soon: two days before actBy. */
+export const DEFAULT_EXPIRING_SOON_MS = 48 * 3_600_000;
 
 export const DEFAULT_SCHEDULE = '*/5 * * * *';
 
@@ -23,6 +27,8 @@ export interface DaemonOptions {
   unhealthyAfterMs?: number;
   /** How long stop() waits for gateway calls in flight (default 30 s). */
   shutdownTimeoutMs?: number;
+  /** Deliver webhooks after every sweep (and write hold.expiring_soon this long before actBy). */
+  webhook?: WebhookConfig & { expiringSoonMs?: number };
   /** Called after every sweep, for the CLI's output. */
   onSweep?: (report: SweepReport) => void;
 }
@@ -68,6 +74,10 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
       lastSuccessAt = engine.clock.now();
       logger.info({ event: 'sweep', holds: report.items.length, totals: report.totals, seconds }, 'sweep');
       options.onSweep?.(report);
+      if (options.webhook) {
+        await warnExpiringSoon(engine.store, engine.clock, options.webhook.expiringSoonMs ?? DEFAULT_EXPIRING_SOON_MS);
+        await deliverDueWebhooks(engine.store, options.webhook, engine.clock, logger);
+      }
     } catch (error) {
       logger.error({ event: 'sweep_failed', err: error instanceof Error ? error.message : String(error) }, 'sweep failed');
     }

@@ -32,6 +32,9 @@ export function planFor(input: PlanInput, now: number): Plan {
       if (context.remainderReleased) return { kind: 'skip', reason: 'closed' };
       if (isPastExpiry(context, now)) return { kind: 'expire' };
       if (input.actBy === null || now < input.actBy) return { kind: 'skip', reason: 'not due yet' };
+      if (context.lastError?.operation === 'void' && context.lastError.code !== 'NOT_SENT') {
+        return { kind: 'skip', reason: 'the gateway refused the void; the hold lapses at expiresAt' };
+      }
       if (context.onExpiry === 'void') return { kind: 'void' };
       const amount = context.onExpiryAmount ?? remainingAmount(context);
       // A planned amount the rules no longer allow (e.g. after other captures) releases instead of guessing.

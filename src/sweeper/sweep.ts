@@ -90,7 +90,7 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
       if (claimed.length === 0) break;
       crashPoint('after-claim');
       claimedTotal += claimed.length;
-      // A hold is acted on at most twice per pass (a declined capture is followed by its void);
+      // A hold is acted on once per pass, twice when a declined capture is followed by its void;
       // anything more would be a loop, so it waits for the next pass.
       const fresh: HoldRow[] = [];
       const again: HoldRow[] = [];
@@ -109,7 +109,10 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
           await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, Number(row.lease_epoch)) }]);
           return;
         }
-        items.push(await actOn(engine, row, owner));
+        const item = await actOn(engine, row, owner);
+        items.push(item);
+        // Only a declined capture earns a second action in the same pass (releasing the hold).
+        if (item.outcome !== 'declined' || item.action !== 'capture') attempts.set(row.id, 2);
         options.onProgress?.(items.length, claimedTotal);
       });
       if (fresh.length === 0) break;
@@ -155,6 +158,12 @@ async function actOn(engine: HoldEngine, row: HoldRow, owner: string): Promise<S
   });
   try {
     plan = planOf(row, now).plan;
+    if ((plan.kind === 'capture' || plan.kind === 'void' || plan.kind === 'retry') && !engine.hasGateway(row.gateway)) {
+      // Another sweeper (one that has this gateway configured) must act; nothing is written here.
+      engine.logger.error({ holdId: row.id, gateway: row.gateway }, 'due hold for a gateway this sweeper does not have');
+      await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, epoch) }]);
+      return finish('skipped', null, `gateway ${row.gateway} is not configured in this sweeper`);
+    }
     switch (plan.kind) {
       case 'skip':
         await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, epoch) }]);

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openHarness, type Harness, DAY_MS, T0 } from '../helpers/harness.js';
 import { claimDueHolds } from '../../db/sweeper.repository.js';
 import type { Hold } from '../../src/holds/types.js';
+import { FakeGateway } from '../../src/gateways/fake/index.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -156,6 +157,35 @@ describe('sweep over a named population', () => {
     h.clock.advance(60_000);
     expect((await h.hf.sweep()).totals.approved).toBe(1);
     expect((await h.hf.get(hold.id)).state).toBe('voided');
+  });
+
+  it('does not retry a void the gateway refused: the hold lapses at expiresAt', async () => {
+    const hold = await h.hf.authorize({ gateway: 'fake', amount: 500, currency: 'USD', subscriptionId: 's' });
+    h.clock.set(hold.actBy!);
+    h.fake.injectFault('void', 'decline');
+    expect((await h.hf.sweep()).totals).toMatchObject({ declined: 1, approved: 0 });
+    expect((await h.hf.get(hold.id)).lastError).toMatchObject({ code: '017', operation: 'void' });
+    h.clock.set(hold.expiresAt! - 1);
+    expect((await h.hf.sweep()).items).toEqual([]);
+    h.clock.set(hold.expiresAt!);
+    expect((await h.hf.sweep()).items).toMatchObject([{ action: 'expire', outcome: 'expired' }]);
+    expect(h.fake.calls.void).toBe(1);
+  });
+
+  it('leaves a due hold alone when this sweeper lacks its gateway', async () => {
+    const hold = await h.hf.authorize({ gateway: 'fake', amount: 500, currency: 'USD', subscriptionId: 's' });
+    const other = new FakeGateway({ name: 'other', now: () => h.clock.now() });
+    const { openHoldfast } = await import('../../src/holds/holdfast.js');
+    const pino = (await import('pino')).default;
+    const blind = await openHoldfast({ database: h.dbPath, gateways: [other], clock: h.clock, logger: pino({ level: 'silent' }) });
+    h.clock.set(hold.actBy!);
+    const report = await blind.sweep();
+    expect(report.items).toMatchObject([{ holdId: hold.id, outcome: 'skipped' }]);
+    expect(await blind.get(hold.id)).toMatchObject({ state: 'authorized', version: hold.version });
+    await expect(blind.capture(hold.id)).rejects.toMatchObject({ code: 'GATEWAY_NOT_CONFIGURED' });
+    expect((await blind.get(hold.id)).state).toBe('authorized');
+    await blind.close();
+    expect((await h.hf.sweep()).totals.approved).toBe(1);
   });
 
   it('computes the same plan in a dry run without claiming or calling anything', async () => {

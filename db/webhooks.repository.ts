@@ -1,0 +1,74 @@
+// Queries on the webhook outbox and on holds due an expiring-soon warning.
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import type { Database, WebhookOutboxTable } from './schema.js';
+import type { HoldRow } from './hold-mapper.js';
+
+type Db = Kysely<Database>;
+export type OutboxRow = Selectable<WebhookOutboxTable>;
+
+/** The statement adding one event to the outbox (run in the transition's own transaction). */
+export function insertOutboxEvent(db: Db, row: Insertable<WebhookOutboxTable>) {
+  return db.insertInto('webhook_outbox').values(row);
+}
+
+/**
+ * Claims up to `limit` undelivered events whose attempt time has come, pushing their next attempt
+ * `leaseMs` ahead in the same statement so that two deliverers never send one event at once.
+ */
+export async function claimDueEvents(db: Db, now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+  const due = db
+    .selectFrom('webhook_outbox')
+    .select('id')
+    .where('delivered_at', 'is', null)
+    .where('next_attempt_at', '<=', now)
+    .orderBy('created_at')
+    .limit(limit);
+  return db
+    .updateTable('webhook_outbox')
+    .set({ next_attempt_at: now + leaseMs })
+    .where('id', 'in', due)
+    .where('next_attempt_at', '<=', now)
+    .returningAll()
+    .execute();
+}
+
+/** Marks an event delivered. */
+export async function markDelivered(db: Db, id: string, at: number): Promise<void> {
+  await db.updateTable('webhook_outbox').set({ delivered_at: at, attempts: sql<number>`attempts + 1`, last_error: null }).where('id', '=', id).execute();
+}
+
+/** Records a failed attempt and when to try again. */
+export async function markFailed(db: Db, id: string, error: string, nextAttemptAt: number): Promise<void> {
+  await db
+    .updateTable('webhook_outbox')
+    .set({ attempts: sql<number>`attempts + 1`, last_error: error.slice(0, 500), next_attempt_at: nextAttemptAt })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Every outbox event of a hold, oldest first. */
+export async function listOutboxEvents(db: Db, holdId?: string): Promise<OutboxRow[]> {
+  let query = db.selectFrom('webhook_outbox').selectAll();
+  if (holdId !== undefined) query = query.where('hold_id', '=', holdId);
+  return query.orderBy('created_at').orderBy('id').execute();
+}
+
+/** Open holds whose actBy is within reach, whose plan nobody chose, and that were not warned yet. */
+export async function findHoldsToWarn(db: Db, actByAtOrBefore: number, limit: number): Promise<HoldRow[]> {
+  return db
+    .selectFrom('holds')
+    .selectAll()
+    .where('state', 'in', ['authorized', 'partially_captured'])
+    .where('next_action_at', 'is not', null)
+    .where('act_by', '<=', actByAtOrBefore)
+    .where('on_expiry_explicit', '=', 0)
+    .where('expiry_warned_at', 'is', null)
+    .orderBy('act_by')
+    .limit(limit)
+    .execute();
+}
+
+/** The statement recording that a hold was warned, if nobody else did it first. */
+export function markWarned(db: Db, id: string, at: number) {
+  return db.updateTable('holds').set({ expiry_warned_at: at }).where('id', '=', id).where('expiry_warned_at', 'is', null);
+}

@@ -1,0 +1,41 @@
+// Opens holdfast the way the CLI runs it: configuration and gateways from the environment, the
+// system clock, actor `cli`, and logs off unless HOLDFAST_LOG_LEVEL asks (stderr is for one error line).
+import pino from 'pino';
+import { redactLogRecord } from '../gateways/redact.js';
+import { type Clock, systemClock } from '../clock.js';
+import { configuredGateways } from '../config/configured-gateways.js';
+import { type HoldfastConfig, loadConfig } from '../config/load-config.js';
+import { type Holdfast, openHoldfast } from '../holds/holdfast.js';
+
+/** An open holdfast with the configuration it was opened with. */
+export interface CliSession {
+  hf: Holdfast;
+  config: HoldfastConfig;
+  close(): Promise<void>;
+}
+
+/** Loads the configuration, builds the gateways and opens (creating and migrating) the database. */
+export async function openCliHoldfast(options: {
+  db: string;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  /** Log level and file descriptor; default: HOLDFAST_LOG_LEVEL or silent, on stderr. */
+  log?: { level: string; fd: 1 | 2 };
+}): Promise<CliSession> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? { level: env.HOLDFAST_LOG_LEVEL ?? 'silent', fd: 2 };
+  const logger = pino({ name: 'holdfast', level: log.level, formatters: { log: redactLogRecord } }, pino.destination(log.fd));
+  // Configuration first: a bad config file must not leave a freshly created database behind.
+  const config = loadConfig(env);
+  const gateways = configuredGateways(env, { clock, logger });
+  const hf = await openHoldfast({ database: options.db, gateways, policy: config.policy, clock, logger, actor: 'cli' });
+  return {
+    hf,
+    config,
+    close: async () => {
+      await hf.close();
+      for (const gateway of gateways) await gateway.close?.();
+    },
+  };
+}

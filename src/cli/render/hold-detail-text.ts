@@ -1,0 +1,31 @@
+// `holdfast show` for people: the hold, its journal, its gateway exchanges with redacted bodies.
+import type { ShowResult } from '../commands/show.js';
+import { holdText } from './hold-text.js';
+import { newTable } from './table.js';
+import { type TerminalStyle } from './terminal-style.js';
+
+/** The hold, then its transitions and exchanges, oldest first. */
+export function holdDetailText({ hold, history }: ShowResult, style: TerminalStyle): string {
+  const parts = [holdText(hold, style)];
+  const transitions = newTable(['at', 'from', 'to', 'event', 'actor'], style);
+  for (const t of history.transitions) transitions.push([iso(t.at), t.from ?? '∅', t.to, t.event, t.actor]);
+  parts.push(`${style.colors.bold('Transitions')}\n${transitions.toString()}`);
+  if (history.exchanges.length === 0) {
+    parts.push(`${style.colors.bold('Gateway exchanges')}\nnone`);
+  } else {
+    const exchanges = newTable(['#', 'at', 'operation', 'idempotency key', 'http', 'outcome', 'gateway code', 'message'], style);
+    history.exchanges.forEach((e, i) => {
+      exchanges.push([String(i + 1), iso(e.at), e.operation, e.idempotencyKey, e.httpStatus === null ? '—' : String(e.httpStatus), e.outcome, e.gatewayCode ?? '—', e.message ?? '—']);
+    });
+    // Bodies are too wide for a table cell; they follow it, numbered like its rows.
+    const bodies = history.exchanges.map(
+      (e, i) => `#${i + 1} request  ${JSON.stringify(e.request)}\n#${i + 1} response ${JSON.stringify(e.response)}`,
+    );
+    parts.push(`${style.colors.bold('Gateway exchanges')} (redacted)\n${exchanges.toString()}\n${bodies.join('\n')}`);
+  }
+  return parts.join('\n\n');
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,40 @@
+// `holdfast list` for people: one row per hold, soonest actBy first.
+import type { Hold } from '../../holds/types.js';
+import type { ListResult } from '../commands/list.js';
+import { moneyText } from './money-text.js';
+import { newTable } from './table.js';
+import { colorState, type TerminalStyle } from './terminal-style.js';
+import { shortTime, timeLeftText } from './time-left.js';
+
+/** The holds as a table, or a line saying there are none. */
+export function holdListText(result: ListResult, style: TerminalStyle): string {
+  if (result.holds.length === 0) return 'no holds match';
+  const table = newTable(['id', 'order', 'gateway', 'state', 'amount', 'captured', 'card', 'act by', 'left', 'on expiry'], style, {
+    align: ['left', 'left', 'left', 'left', 'right', 'right', 'left', 'left', 'right', 'left'],
+  });
+  for (const h of result.holds) {
+    table.push([
+      h.id,
+      h.orderId ?? '—',
+      h.gateway,
+      colorState(h.state, style.colors),
+      moneyText(h.amount, h.currency),
+      moneyText(h.capturedAmount, h.currency),
+      h.cardType,
+      shortTime(h.actBy),
+      urgency(h, style),
+      h.onExpiry,
+    ]);
+  }
+  const more = result.truncated ? `\nmore holds match; raise --limit or narrow the filters` : '';
+  return `${table.toString()}${more}`;
+}
+
+// Red once actBy has passed (the sweeper is late or down), yellow within a day.
+function urgency(hold: Hold, style: TerminalStyle): string {
+  const text = timeLeftText(hold, style.now);
+  if (text === '—' || hold.actBy === null) return text;
+  const left = hold.actBy - style.now;
+  if (left < 0) return style.colors.red(text);
+  return left < 24 * 3_600_000 ? style.colors.yellow(text) : text;
+}

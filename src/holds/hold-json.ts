@@ -1,0 +1,89 @@
+// The public JSON shapes of a hold (CLI --json and webhook payloads): money as integer minor units,
+// times as ISO-8601 UTC. A contract for scripts, so fields are listed explicitly, not spread.
+import type { CardType } from '../gateways/types.js';
+import type { HoldHistory } from './holdfast.js';
+import type { GatewayExchange, Hold, HoldTransition } from './types.js';
+import { toIsoTime } from '../time/parse-iso-time.js';
+
+/** One hold as printed by --json. */
+export interface HoldJson {
+  id: string;
+  orderId: string | null;
+  gateway: string;
+  gatewayRef: string | null;
+  subscriptionId: string | null;
+  state: string;
+  amount: number;
+  capturedAmount: number;
+  currency: string;
+  cardType: CardType;
+  authorizedAt: string | null;
+  expiresAt: string | null;
+  actBy: string | null;
+  onExpiry: string;
+  version: number;
+}
+
+/** A hold with its journal and gateway exchanges, as printed by `show --json`. */
+export interface HoldDetailJson extends HoldJson {
+  transitions: { from: string | null; to: string; event: string; actor: string; at: string; detail: Record<string, unknown> | null }[];
+  exchanges: {
+    operation: string;
+    idempotencyKey: string;
+    httpStatus: number | null;
+    outcome: string;
+    gatewayCode: string | null;
+    message: string | null;
+    request: unknown;
+    response: unknown;
+    at: string;
+  }[];
+}
+
+/** The --json shape of a hold. */
+export function holdToJson(hold: Hold): HoldJson {
+  return {
+    id: hold.id,
+    orderId: hold.orderId,
+    gateway: hold.gateway,
+    gatewayRef: hold.gatewayRef,
+    subscriptionId: hold.subscriptionId,
+    state: hold.state,
+    amount: hold.amount,
+    capturedAmount: hold.capturedAmount,
+    currency: hold.currency,
+    cardType: hold.cardType,
+    authorizedAt: toIsoTime(hold.authorizedAt),
+    expiresAt: toIsoTime(hold.expiresAt),
+    actBy: toIsoTime(hold.actBy),
+    onExpiry: hold.onExpiry,
+    version: hold.version,
+  };
+}
+
+/** The `show --json` shape: the hold's fields plus its transitions and exchanges, oldest first. */
+export function holdDetailToJson(hold: Hold, history: HoldHistory): HoldDetailJson {
+  return {
+    ...holdToJson(hold),
+    transitions: history.transitions.map(transitionToJson),
+    exchanges: history.exchanges.map(exchangeToJson),
+  };
+}
+
+function transitionToJson(t: HoldTransition): HoldDetailJson['transitions'][number] {
+  return { from: t.from, to: t.to, event: t.event, actor: t.actor, at: new Date(t.at).toISOString(), detail: t.detail };
+}
+
+function exchangeToJson(e: GatewayExchange): HoldDetailJson['exchanges'][number] {
+  return {
+    operation: e.operation,
+    idempotencyKey: e.idempotencyKey,
+    httpStatus: e.httpStatus,
+    outcome: e.outcome,
+    gatewayCode: e.gatewayCode,
+    message: e.message,
+    request: e.request,
+    response: e.response,
+    at: new Date(e.at).toISOString(),
+  };
+}

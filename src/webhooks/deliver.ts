@@ -1,0 +1,102 @@
+// Delivers outbox events: POST with an HMAC-SHA256 signature over timestamp and body, retried with
+// backoff until the receiver answers 2xx. At-least-once: receivers de-duplicate on the event id.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import got from 'got';
+import type { Logger } from 'pino';
+import type { Store } from '../../db/connection.js';
+import { writeAtomically } from '../../db/connection.js';
+import { claimDueEvents, findHoldsToWarn, markDelivered, markFailed, markWarned } from '../../db/webhooks.repository.js';
+import type { Clock } from '../clock.js';
+import { outboxInsert } from './outbox.js';
+
+export interface WebhookConfig {
+  url: string;
+  secret: string;
+  /** Per-request timeout (default 10 s). */
+  timeoutMs?: number;
+}
+
+/** Delays after the 1st, 2nd, … failed attempt; the last repeats forever (events are never dropped). */
+export const WEBHOOK_RETRY_SCHEDULE_MS: readonly number[] = [30_000, 2 * 60_000, 10 * 60_000, 60 * 60_000, 6 * 60 * 60_000];
+
+/** The signature header value: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+export function signWebhook(secret: string, timestampSeconds: number, body: string): string {
+  const mac = createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex');
+  return `t=${timestampSeconds},v1=${mac}`;
+}
+
+/** Checks a signature header against the body, within `toleranceSeconds` of `nowSeconds` (for receivers). */
+export function verifyWebhook(secret: string, header: string, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
+  if (!match) return false;
+  const t = Number(match[1]);
+  if (Math.abs(nowSeconds - t) > toleranceSeconds) return false;
+  const expected = Buffer.from(signWebhook(secret, t, body).slice(-64), 'hex');
+  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
+}
+
+/** Sends every due outbox event once; returns how many were delivered and how many failed. */
+export async function deliverDueWebhooks(
+  store: Store,
+  config: WebhookConfig,
+  clock: Clock,
+  logger: Logger,
+  options: { limit?: number } = {},
+): Promise<{ delivered: number; failed: number }> {
+  const now = clock.now();
+  const timeoutMs = config.timeoutMs ?? 10_000;
+  // A claim lasts a little longer than one attempt can take.
+  const events = await claimDueEvents(store.db, now, timeoutMs + 60_000, options.limit ?? 100);
+  let delivered = 0;
+  let failed = 0;
+  for (const event of events) {
+    const timestamp = Math.floor(clock.now() / 1000);
+    try {
+      const response = await got.post(config.url, {
+        body: event.payload,
+        headers: {
+          'content-type': 'application/json',
+          'holdfast-event-id': event.id,
+          'holdfast-event-type': event.event_type,
+          'holdfast-signature': signWebhook(config.secret, timestamp, event.payload),
+        },
+        timeout: { request: timeoutMs },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+      });
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        await markDelivered(store.db, event.id, clock.now());
+        delivered++;
+        logger.info({ event: 'webhook_delivered', id: event.id, type: event.event_type }, 'webhook delivered');
+        continue;
+      }
+      throw new Error(`receiver answered ${response.statusCode}`);
+    } catch (error) {
+      failed++;
+      const attempts = Number(event.attempts) + 1;
+      const delay = WEBHOOK_RETRY_SCHEDULE_MS[Math.min(attempts, WEBHOOK_RETRY_SCHEDULE_MS.length) - 1] ?? 0;
+      const message = error instanceof Error ? error.message : String(error);
+      await markFailed(store.db, event.id, message, clock.now() + delay);
+      logger.warn({ event: 'webhook_failed', id: event.id, type: event.event_type, attempts, err: message }, 'webhook delivery failed');
+    }
+  }
+  return { delivered, failed };
+}
+
+/**
+ * Writes hold.expiring_soon for open holds whose plan nobody chose and whose actBy is within
+ * `withinMs`: the order system's last chance to say capture instead of the default void.
+ */
+export async function warnExpiringSoon(store: Store, clock: Clock, withinMs: number): Promise<number> {
+  const now = clock.now();
+  let warned = 0;
+  for (const row of await findHoldsToWarn(store.db, now + withinMs, 500)) {
+    const written = await writeAtomically(store, [
+      { query: markWarned(store.db, row.id, now), guard: true },
+      { query: outboxInsert(store.db, 'hold.expiring_soon', row, now) },
+    ]);
+    if (written) warned++;
+  }
+  return warned;
+}

@@ -1,0 +1,30 @@
+// Which webhook events a transition raises. Pure: decided from the event and the states around it.
+import type { HoldContext, HoldEvent, HoldState } from '../../machines/hold.machine.js';
+
+export const WEBHOOK_EVENTS = [
+  'hold.captured',
+  'hold.voided',
+  'hold.expired',
+  'hold.capture_declined',
+  'hold.needs_attention',
+  'hold.expiring_soon',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+/** The events a transition from `from` to `to` on `event` raises (usually none or one). */
+export function eventsForTransition(event: HoldEvent, from: HoldState, to: HoldState, before: HoldContext): WebhookEventType[] {
+  switch (event.type) {
+    case 'CAPTURE_APPROVED':
+      return ['hold.captured'];
+    case 'VOID_APPROVED':
+      return ['hold.voided'];
+    case 'EXPIRE':
+      return [to === 'needs_attention' ? 'hold.needs_attention' : 'hold.expired'];
+    case 'FLAG':
+      return ['hold.needs_attention'];
+    case 'OPERATION_DECLINED':
+      return before.pending?.operation === 'capture' && from !== 'needs_attention' ? ['hold.capture_declined'] : [];
+    default:
+      return [];
+  }
+}

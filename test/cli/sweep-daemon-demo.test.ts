@@ -1,0 +1,90 @@
+// The sweeper's commands: `sweep` (and --dry-run), `daemon` under a real signal, and the demo.
+import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tempDir } from '../helpers/harness.js';
+import { runCli } from '../helpers/run-cli.js';
+import { ROOT } from '../helpers/processes.js';
+import { demoCommand } from '../../src/cli/commands/demo.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeAll(() => ({ dir, cleanup } = tempDir()));
+afterAll(() => cleanup());
+
+const FAKE = { HOLDFAST_FAKE_GATEWAY: '1' };
+const DAY = 86_400_000;
+
+describe('holdfast sweep', () => {
+  it('plans with --dry-run, then acts, through the real bin', async () => {
+    const db = join(dir, 'sweep.db');
+    const at = new Date(Date.now() - 6.5 * DAY).toISOString();
+    const tracked = await runCli(['--json', '--db', db, 'track', '--gateway', 'fake', '--ref', 'ref-1', '--amount', '12.34', '--currency', 'USD', '--authorized-at', at, '--card-type', 'debit', '--on-expiry', 'capture'], { cwd: dir, env: FAKE });
+    expect(tracked.code, tracked.stderr).toBe(0);
+    const id = JSON.parse(tracked.stdout).id as string;
+
+    const dry = await runCli(['--json', '--db', db, 'sweep', '--dry-run'], { cwd: dir, env: FAKE });
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout);
+    expect(plan).toMatchObject({ dryRun: true, totals: { planned: 1 }, items: [{ holdId: id, action: 'capture', amount: 1234, outcome: 'planned' }] });
+
+    const text = await runCli(['--db', db, 'sweep'], { cwd: dir, env: { ...FAKE, NO_COLOR: '1' } });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(id);
+    expect(text.stdout).toContain('12.34 USD');
+    expect(text.stdout).toMatch(/1 hold\(s\): approved 1/);
+    expect(text.stdout).not.toMatch(/\x1b\[/);
+
+    const again = await runCli(['--db', db, 'sweep'], { cwd: dir, env: FAKE });
+    expect(again.stdout.trim()).toBe('nothing was due');
+  });
+});
+
+describe('holdfast daemon', () => {
+  it('sweeps at start, logs JSON lines, and exits 0 on SIGTERM', async () => {
+    const db = join(dir, 'daemon.db');
+    const at = new Date(Date.now() - 6.5 * DAY).toISOString();
+    const tracked = await runCli(['--db', db, 'track', '--gateway', 'fake', '--ref', 'ref-d', '--amount', '5.00', '--currency', 'PEN', '--authorized-at', at], { cwd: dir, env: FAKE });
+    expect(tracked.code, tracked.stderr).toBe(0);
+    const child = spawn(process.execPath, ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/cli/main.ts'), '--db', db, 'daemon', '--schedule', '0 0 1 1 *'], {
+      cwd: dir,
+      env: { ...process.env, ...FAKE },
+    });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('"event":"sweep"')) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.event === 'sweep')).toMatchObject({ holds: 1, totals: { approved: 1 } });
+    expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(['daemon_started', 'shutdown', 'daemon_stopped']));
+  });
+});
+
+describe('holdfast demo', () => {
+  it('runs the whole lifecycle against the simulator and the ledger shows each effect once', async () => {
+    const out: string[] = [];
+    const result = await demoCommand((line) => out.push(line));
+    expect(result.exactlyOnce).toBe(true);
+    const states = Object.fromEntries(result.holds.map((h) => [h.orderId, h.state]));
+    expect(states).toEqual({
+      'order-1001': 'captured',
+      'order-1002': 'partially_captured',
+      'order-1003': 'voided',
+      'order-1004': 'voided',
+      'order-1005': 'voided',
+      'order-1006': 'voided',
+      'order-1007': 'expired',
+    });
+    const text = out.join('\n');
+    expect(text).toContain("The simulator's ledger");
+    expect(text).toMatch(/declined: capture declined by the gateway: 017/);
+    expect(text).toContain('✓ every capture and void happened exactly once');
+  });
+});
