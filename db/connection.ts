@@ -1,12 +1,14 @@
-// Opens the database: SQLite through better-sqlite3 with the durability settings holdfast relies on.
+// Opens the database: a SQLite file through better-sqlite3 (the embedded default) or a PostgreSQL
+// URL (db/postgres.ts), with the durability settings holdfast relies on, migrated on open.
 import BetterSqlite3 from 'better-sqlite3';
 import { type Compilable, Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
 import { StorageError } from '../src/errors.js';
+import { isPostgresUrl, openPostgresStore, type PostgresStore, writePostgresAtomically } from './postgres.js';
 
-/** An open store: the Kysely instance and which engine is behind it. */
-export interface Store {
+/** An open SQLite store. */
+export interface SqliteStore {
   db: Kysely<Database>;
   dialect: 'sqlite';
   /** The native handle, for statements that must run as one synchronous unit (see writeAtomically). */
@@ -14,11 +16,21 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** An open store: the Kysely instance and which engine is behind it. */
+export type Store = SqliteStore | PostgresStore;
+
 export interface OpenStoreOptions {
   /** How long a writer waits for another process's lock before SQLITE_BUSY (ms). */
   busyTimeoutMs?: number;
   /** Run migrations on open (default true). */
   migrate?: boolean;
+  /** PostgreSQL: connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+/** Opens a SQLite file path or a `postgres://` URL. */
+export async function openStore(target: string, options: OpenStoreOptions = {}): Promise<Store> {
+  return isPostgresUrl(target) ? openPostgresStore(target, options) : openSqliteStore(target, options);
 }
 
 /**
@@ -26,7 +38,7 @@ export interface OpenStoreOptions {
  * keys, verifies that each setting took, and migrates it. better-sqlite3 leaves WAL at
  * synchronous=NORMAL, which can lose a committed capture on power loss, hence the check.
  */
-export async function openStore(path: string, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openSqliteStore(path: string, options: OpenStoreOptions = {}): Promise<SqliteStore> {
   let native: BetterSqlite3.Database;
   try {
     native = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 10_000 });
@@ -45,7 +57,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
       : new StorageError('DATABASE_UNAVAILABLE', `cannot use database ${path}: ${(error as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
-  const store: Store = { db, dialect: 'sqlite', native, close: () => db.destroy() };
+  const store: SqliteStore = { db, dialect: 'sqlite', native, close: () => db.destroy() };
   if (options.migrate ?? true) {
     try {
       await migrateToLatest(db);
@@ -93,6 +105,7 @@ const ABANDONED = Symbol('abandoned');
  * fail with SQLITE_BUSY on its upgrade to a write.
  */
 export async function writeAtomically(store: Store, steps: readonly WriteStep[]): Promise<boolean> {
+  if (store.dialect === 'postgres') return writePostgresAtomically(store, steps);
   const compiled = steps.map((step) => ({ query: step.query.compile(), guard: step.guard ?? false }));
   const run = store.native.transaction(() => {
     for (const { query, guard } of compiled) {

@@ -1,6 +1,6 @@
 // Runs the numbered migrations with Kysely's Migrator. Migrations are imported statically so the
 // same list works from source (tsx, vitest) and from the compiled build.
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as webhookOutbox from './migrations/0002-webhook-outbox.js';
 import { StorageError } from '../src/errors.js';
@@ -28,4 +28,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The names of the migrations applied to this database, oldest first. */
+export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return rows.map((r) => r.name);
 }

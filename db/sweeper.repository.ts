@@ -10,6 +10,11 @@ export interface ClaimOptions {
   now: number;
   leaseMs: number;
   limit: number;
+  /**
+   * PostgreSQL: lock the chosen rows with FOR UPDATE SKIP LOCKED, so that concurrent claims pick
+   * disjoint holds instead of queueing on the same ones. (SQLite serialises writers anyway.)
+   */
+  skipLocked?: boolean;
 }
 
 /**
@@ -19,13 +24,14 @@ export interface ClaimOptions {
  */
 export async function claimDueHolds(db: Db, options: ClaimOptions): Promise<HoldRow[]> {
   const { owner, now, leaseMs, limit } = options;
-  const due = db
+  const candidates = db
     .selectFrom('holds')
     .select('id')
     .where('next_action_at', '<=', now)
     .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', now)]))
     .orderBy('next_action_at')
     .limit(limit);
+  const due = options.skipLocked ? candidates.forUpdate().skipLocked() : candidates;
   return db
     .updateTable('holds')
     .set({ lease_owner: owner, lease_expires_at: now + leaseMs, lease_epoch: sql<number>`lease_epoch + 1` })

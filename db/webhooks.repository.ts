@@ -15,14 +15,16 @@ export function insertOutboxEvent(db: Db, row: Insertable<WebhookOutboxTable>) {
  * Claims up to `limit` undelivered events whose attempt time has come, pushing their next attempt
  * `leaseMs` ahead in the same statement so that two deliverers never send one event at once.
  */
-export async function claimDueEvents(db: Db, now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
-  const due = db
+export async function claimDueEvents(db: Db, now: number, leaseMs: number, limit: number, skipLocked = false): Promise<OutboxRow[]> {
+  const candidates = db
     .selectFrom('webhook_outbox')
     .select('id')
     .where('delivered_at', 'is', null)
     .where('next_attempt_at', '<=', now)
     .orderBy('created_at')
     .limit(limit);
+  // PostgreSQL: concurrent deliverers take disjoint events (see claimDueHolds).
+  const due = skipLocked ? candidates.forUpdate().skipLocked() : candidates;
   return db
     .updateTable('webhook_outbox')
     .set({ next_attempt_at: now + leaseMs })

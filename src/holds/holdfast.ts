@@ -42,7 +42,7 @@ import { gatewaysFromEnv } from '../gateways/from-env.js';
 import { redactLogRecord } from '../gateways/redact.js';
 
 export interface OpenHoldfastOptions {
-  /** A SQLite file path (created and migrated if needed). Default `./holdfast.db`. */
+  /** A SQLite file path or a `postgres://` URL (created/migrated as needed). Default `./holdfast.db`. */
   database?: string;
   /** The gateways holds may use, by name. Default: Kushki and/or PayCertify from the environment. */
   gateways?: Gateway[];

@@ -86,7 +86,13 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
     const attempts = new Map<string, number>();
     let claimedTotal = 0;
     while (!options.signal?.aborted) {
-      const claimed = await claimDueHolds(engine.store.db, { owner, now: engine.clock.now(), leaseMs, limit: batchSize });
+      const claimed = await claimDueHolds(engine.store.db, {
+        owner,
+        now: engine.clock.now(),
+        leaseMs,
+        limit: batchSize,
+        skipLocked: engine.store.dialect === 'postgres',
+      });
       if (claimed.length === 0) break;
       crashPoint('after-claim');
       claimedTotal += claimed.length;

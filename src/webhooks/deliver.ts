@@ -46,7 +46,7 @@ export async function deliverDueWebhooks(
   const now = clock.now();
   const timeoutMs = config.timeoutMs ?? 10_000;
   // A claim lasts a little longer than one attempt can take.
-  const events = await claimDueEvents(store.db, now, timeoutMs + 60_000, options.limit ?? 100);
+  const events = await claimDueEvents(store.db, now, timeoutMs + 60_000, options.limit ?? 100, store.dialect === 'postgres');
   let delivered = 0;
   let failed = 0;
   for (const event of events) {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { assertPragmas, openStore } from '../../db/connection.js';
+import { assertPragmas, openSqliteStore as openStore } from '../../db/connection.js';
 import { openHarness, tempDir, type Harness } from '../helpers/harness.js';
 import { HoldfastError } from '../../src/errors.js';
 
@@ -43,7 +43,7 @@ describe('openStore', () => {
     const store = await openStore(path);
     const migrations = store.native.prepare('select name from kysely_migration').all();
     expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-webhook-outbox' }]);
-    const indexes = store.native.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'holds'").all().map((r) => (r as { name: string }).name);
+    const indexes = store.native.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'holds'").all().map((r: unknown) => (r as { name: string }).name);
     expect(indexes).toEqual(expect.arrayContaining(['holds_state_act_by', 'holds_next_action_at', 'holds_order_id', 'holds_gateway_ref']));
     await store.close();
   });

@@ -1,8 +1,7 @@
-// Shared test scaffolding: a real SQLite file in a fresh temp dir, a manual clock, the fake gateway.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Shared test scaffolding: a fresh database (SQLite file or PostgreSQL), a manual clock, the fake gateway.
 import pino from 'pino';
+import { tempDir } from './temp-dir.js';
+import type { Dialect } from './dialects.js';
 import { openHoldfast, type Holdfast } from '../../src/holds/holdfast.js';
 import { ManualClock } from '../../src/clock.js';
 import { FakeGateway } from '../../src/gateways/fake/index.js';
@@ -12,28 +11,27 @@ import { DAY_MS } from '../../src/policy/expiry-policy.js';
 export const T0 = Date.UTC(2026, 0, 5);
 export { DAY_MS };
 
-/** A fresh temporary directory, removed by the returned cleanup. */
-export function tempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'holdfast-test-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export { tempDir };
 
 export interface Harness {
   hf: Holdfast;
   clock: ManualClock;
   fake: FakeGateway;
+  /** The database: a SQLite file path or a PostgreSQL URL. */
   dbPath: string;
-  /** Opens a second, independent API instance on the same database file. */
+  dialect: Dialect['name'];
+  /** Opens a second, independent API instance on the same database. */
   reopen: (options?: { fake?: FakeGateway }) => Promise<Holdfast>;
   close: () => Promise<void>;
 }
 
-/** Opens holdfast on a temp SQLite file with a manual clock at T0 and a fake gateway. */
-export async function openHarness(): Promise<Harness> {
-  const { dir, cleanup } = tempDir();
+/** Opens holdfast on a fresh database (a temp SQLite file by default) with a manual clock at T0 and a fake gateway. */
+export async function openHarness(dialect?: Dialect): Promise<Harness> {
+  const created = dialect ? await dialect.create() : undefined;
+  const { dir, cleanup } = created ? { dir: '', cleanup: () => undefined } : tempDir();
   const clock = new ManualClock(T0);
   const fake = new FakeGateway({ now: () => clock.now() });
-  const dbPath = join(dir, 'holdfast.db');
+  const dbPath = created?.database ?? `${dir}/holdfast.db`;
   const logger = pino({ level: 'silent' });
   const opened: Holdfast[] = [];
   const open = async (gateway = fake) => {
@@ -47,10 +45,12 @@ export async function openHarness(): Promise<Harness> {
     clock,
     fake,
     dbPath,
+    dialect: dialect?.name ?? 'sqlite',
     reopen: (options) => open(options?.fake ?? fake),
     close: async () => {
       for (const h of opened) await h.close().catch(() => undefined);
       cleanup();
+      await created?.drop();
     },
   };
 }

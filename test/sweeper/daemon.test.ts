@@ -95,7 +95,7 @@ describe('daemon shutdown on a real signal', () => {
       const after = await hf.get(hold.id);
       expect(after.state).toBe('captured');
       expect(sim.ledger.authorization(hold.gatewayRef!)?.captures).toHaveLength(1);
-      const row = hf.engine.store.native.prepare('select lease_owner from holds where id = ?').get(hold.id) as { lease_owner: string | null };
+      const row = await hf.engine.store.db.selectFrom('holds').select('lease_owner').where('id', '=', hold.id).executeTakeFirstOrThrow();
       expect(row.lease_owner).toBeNull();
       await hf.close();
     } finally {

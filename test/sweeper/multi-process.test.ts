@@ -1,8 +1,7 @@
-// Several sweeper processes on one SQLite file share the work: every due hold is acted on exactly
+// Several sweeper processes on one database (SQLite file or PostgreSQL) share the work: every due hold is acted on exactly
 // once and no SQLITE_BUSY reaches anyone. And the API racing a sweeper: one gateway effect, a clear
 // answer for the loser.
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import { join } from 'node:path';
 import pino from 'pino';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createKushkiGateway } from '../../src/gateways/kushki/index.js';
@@ -10,7 +9,7 @@ import { openHoldfast, type Holdfast } from '../../src/holds/holdfast.js';
 import { ManualClock } from '../../src/clock.js';
 import { DAY_MS } from '../../src/policy/expiry-policy.js';
 import { HoldfastError } from '../../src/errors.js';
-import { tempDir } from '../helpers/harness.js';
+import { DIALECTS } from '../helpers/dialects.js';
 import { runTs } from '../helpers/processes.js';
 import { expectConverged } from '../helpers/invariants.js';
 
@@ -34,13 +33,15 @@ async function dueHolds(hf: Holdfast, count: number, tag: string): Promise<strin
   return ids;
 }
 
-describe('several sweeper processes on one SQLite file', () => {
-  it('4 processes, 400 due holds: each acted on exactly once, no SQLITE_BUSY', async () => {
-    const dir = tempDir();
+for (const dialect of DIALECTS) {
+describe.skipIf(dialect.skipReason !== null)(`several sweeper processes on one ${dialect.name} database`, () => {
+  const count = dialect.name === 'postgres' ? 2000 : 1000;
+  it(`4 processes, ${count} due holds: each acted on exactly once, no SQLITE_BUSY`, async () => {
+    const created = await dialect.create();
     try {
-      const database = join(dir.dir, 'shared.db');
+      const database = created.database;
       const setup = await open(database, new ManualClock(Date.now() - 27.5 * DAY_MS));
-      const ids = await dueHolds(setup, 400, `multi-${Date.now()}`);
+      const ids = await dueHolds(setup, count, `multi-${Date.now()}`);
       await setup.close();
       const children = await Promise.all(
         Array.from({ length: 4 }, () => runTs('test/fixtures/sweep-child.ts', { HOLDFAST_DB: database, SIM_URL: sim.url, CONCURRENCY: '8', BATCH_SIZE: '10', SWEEPS: '2' })),
@@ -51,26 +52,26 @@ describe('several sweeper processes on one SQLite file', () => {
         return JSON.parse(c.stdout.trim()) as Record<string, number>;
       });
       const approved = totals.reduce((sum, t) => sum + (t.approved ?? 0), 0);
-      expect(approved).toBe(400);
+      expect(approved).toBe(count);
       expect(totals.reduce((sum, t) => sum + (t.error ?? 0) + (t.conflict ?? 0), 0)).toBe(0);
       // The work was actually shared: more than one process acted.
       expect(totals.filter((t) => (t.approved ?? 0) > 0).length).toBeGreaterThan(1);
       const check = await open(database, new ManualClock(Date.now()));
       const holds = await expectConverged(check, sim.ledger.snapshot(), ids);
-      expect(holds.filter((h) => h.state === 'captured')).toHaveLength(200);
-      expect(holds.filter((h) => h.state === 'voided')).toHaveLength(200);
+      expect(holds.filter((h) => h.state === 'captured')).toHaveLength(count / 2);
+      expect(holds.filter((h) => h.state === 'voided')).toHaveLength(count / 2);
       await check.close();
     } finally {
-      dir.cleanup();
+      await created.drop();
     }
-  });
+  }, 120_000);
 });
 
-describe('the API racing a sweeper', () => {
+describe.skipIf(dialect.skipReason !== null)(`the API racing a sweeper on ${dialect.name}`, () => {
   it('capture through the API against a sweeper voiding the same holds: one effect each, the loser gets a clear answer', async () => {
-    const dir = tempDir();
+    const created = await dialect.create();
     try {
-      const database = join(dir.dir, 'race.db');
+      const database = created.database;
       const clock = new ManualClock(Date.now() - 27.5 * DAY_MS);
       const api = await open(database, clock);
       const ids = await dueHolds(api, 40, `race-${Date.now()}`);
@@ -98,7 +99,8 @@ describe('the API racing a sweeper', () => {
       await api.close();
       await sweeper.close();
     } finally {
-      dir.cleanup();
+      await created.drop();
     }
   });
 });
+}

@@ -8,127 +8,133 @@ import { openHarness, type Harness } from '../helpers/harness.js';
 import { deliverDueWebhooks, signWebhook, verifyWebhook, warnExpiringSoon } from '../../src/webhooks/deliver.js';
 import { listOutboxEvents } from '../../db/webhooks.repository.js';
 import { startDaemon } from '../../src/sweeper/daemon.js';
+import { DIALECTS } from '../helpers/dialects.js';
 
-const SECRET = 'whsec_test_4f1c';
-const logger = pino({ level: 'silent' });
+// Every case runs on SQLite and on PostgreSQL.
+for (const dialect of DIALECTS) {
+  describe.skipIf(dialect.skipReason !== null)(`on ${dialect.name}`, () => {
+    const SECRET = 'whsec_test_4f1c';
+    const logger = pino({ level: 'silent' });
 
-interface Received {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+    interface Received {
+      headers: Record<string, string | string[] | undefined>;
+      body: string;
+    }
 
-let h: Harness;
-let server: Server;
-let url: string;
-let received: Received[];
-let answer: number;
+    let h: Harness;
+    let server: Server;
+    let url: string;
+    let received: Received[];
+    let answer: number;
 
-beforeEach(async () => {
-  h = await openHarness();
-  h.fake.setSource('declines', { declineCapture: true });
-  received = [];
-  answer = 200;
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.statusCode = answer;
-      res.end();
+    beforeEach(async () => {
+      h = await openHarness(dialect);
+      h.fake.setSource('declines', { declineCapture: true });
+      received = [];
+      answer = 200;
+      server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          received.push({ headers: req.headers, body });
+          res.statusCode = answer;
+          res.end();
+        });
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const address = server.address() as { port: number };
+      url = `http://127.0.0.1:${address.port}/hooks`;
+    });
+    afterEach(async () => {
+      server.close();
+      await h.close();
+    });
+
+    const types = async () => (await listOutboxEvents(h.hf.engine.store.db)).map((e) => e.event_type);
+
+    describe('webhook outbox', () => {
+      it('writes one event per lifecycle outcome, in the same transaction as the transition', async () => {
+        const a = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'a' });
+        await h.hf.capture(a.id);
+        const b = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'b' });
+        await h.hf.void(b.id);
+        const c = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'declines' });
+        await h.hf.capture(c.id).catch(() => undefined);
+        const d = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'd' });
+        h.clock.set(d.expiresAt!);
+        await h.hf.sweep();
+        // c's declined capture turned its plan into a void, and at d's expiry c lapsed too.
+        expect((await types()).sort()).toEqual(['hold.capture_declined', 'hold.captured', 'hold.expired', 'hold.expired', 'hold.voided']);
+        // A transition that lost its version check wrote no event.
+        const events = await listOutboxEvents(h.hf.engine.store.db, a.id);
+        expect(events).toHaveLength(1);
+        expect(JSON.parse(events[0]!.payload)).toMatchObject({ type: 'hold.captured', data: { hold: { id: a.id, state: 'captured', capturedAmount: 100, currency: 'USD' } } });
+      });
+
+      it('warns once for holds whose plan nobody chose, a configurable time before actBy', async () => {
+        const silent = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 's' });
+        await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 't', onExpiry: 'capture' });
+        const decidedLater = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'u' });
+        await h.hf.setOnExpiry(decidedLater.id, 'void');
+        h.clock.set(silent.actBy! - 49 * 3_600_000);
+        expect(await warnExpiringSoon(h.hf.engine.store, h.clock, 48 * 3_600_000)).toBe(0);
+        h.clock.advance(2 * 3_600_000);
+        expect(await warnExpiringSoon(h.hf.engine.store, h.clock, 48 * 3_600_000)).toBe(1);
+        expect(await warnExpiringSoon(h.hf.engine.store, h.clock, 48 * 3_600_000)).toBe(0);
+        const events = await listOutboxEvents(h.hf.engine.store.db);
+        expect(events.map((e) => [e.event_type, e.hold_id])).toEqual([['hold.expiring_soon', silent.id]]);
+      });
+    });
+
+    describe('webhook delivery', () => {
+      it('signs each event over timestamp and body, and the receiver can verify it', async () => {
+        const hold = await h.hf.authorize({ gateway: 'fake', amount: 250, currency: 'PEN', subscriptionId: 'x' });
+        await h.hf.void(hold.id);
+        expect(await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 1, failed: 0 });
+        const [hit] = received;
+        const signature = String(hit!.headers['holdfast-signature']);
+        const now = Math.floor(h.clock.now() / 1000);
+        expect(verifyWebhook(SECRET, signature, hit!.body, now)).toBe(true);
+        expect(verifyWebhook('wrong-secret', signature, hit!.body, now)).toBe(false);
+        expect(verifyWebhook(SECRET, signature, hit!.body.replace('250', '999'), now)).toBe(false);
+        expect(verifyWebhook(SECRET, signature, hit!.body, now + 3600)).toBe(false);
+        expect(signature).toBe(signWebhook(SECRET, now, hit!.body));
+        expect(JSON.parse(hit!.body)).toMatchObject({ type: 'hold.voided', data: { hold: { id: hold.id, state: 'voided' } } });
+        expect(hit!.headers['holdfast-event-id']).toBe(JSON.parse(hit!.body).id);
+        // Delivered events are not sent again.
+        expect(await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 0, failed: 0 });
+      });
+
+      it('retries with backoff until the receiver accepts, and keeps the event meanwhile', async () => {
+        const hold = await h.hf.authorize({ gateway: 'fake', amount: 250, currency: 'PEN', subscriptionId: 'y' });
+        await h.hf.capture(hold.id);
+        answer = 500;
+        expect((await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(1);
+        expect((await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(0); // not due yet
+        h.clock.advance(30_000);
+        server.closeAllConnections();
+        server.close();
+        expect((await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(1); // connection refused
+        const [event] = await listOutboxEvents(h.hf.engine.store.db);
+        expect(event).toMatchObject({ attempts: 2, delivered_at: null });
+        expect(event!.last_error).toMatch(/ECONNREFUSED|socket hang up|ECONNRESET/);
+        server.listen(Number(new URL(url).port), '127.0.0.1');
+        await once(server, 'listening');
+        answer = 204;
+        h.clock.advance(2 * 60_000);
+        expect(await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 1, failed: 0 });
+        expect(received.filter((r) => r.headers['holdfast-event-type'] === 'hold.captured')).toHaveLength(2);
+      });
+
+      it('the daemon delivers after its sweep', async () => {
+        const hold = await h.hf.authorize({ gateway: 'fake', amount: 250, currency: 'PEN', subscriptionId: 'z' });
+        h.clock.set(hold.actBy!);
+        const daemon = await startDaemon(h.hf, { schedule: '0 0 1 1 *', webhook: { url, secret: SECRET } });
+        await daemon.firstSweep;
+        await daemon.stop();
+        expect(received.map((r) => r.headers['holdfast-event-type'])).toEqual(['hold.voided']);
+      });
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address() as { port: number };
-  url = `http://127.0.0.1:${address.port}/hooks`;
-});
-afterEach(async () => {
-  server.close();
-  await h.close();
-});
-
-const types = async () => (await listOutboxEvents(h.hf.engine.store.db)).map((e) => e.event_type);
-
-describe('webhook outbox', () => {
-  it('writes one event per lifecycle outcome, in the same transaction as the transition', async () => {
-    const a = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'a' });
-    await h.hf.capture(a.id);
-    const b = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'b' });
-    await h.hf.void(b.id);
-    const c = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'declines' });
-    await h.hf.capture(c.id).catch(() => undefined);
-    const d = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'd' });
-    h.clock.set(d.expiresAt!);
-    await h.hf.sweep();
-    // c's declined capture turned its plan into a void, and at d's expiry c lapsed too.
-    expect((await types()).sort()).toEqual(['hold.capture_declined', 'hold.captured', 'hold.expired', 'hold.expired', 'hold.voided']);
-    // A transition that lost its version check wrote no event.
-    const events = await listOutboxEvents(h.hf.engine.store.db, a.id);
-    expect(events).toHaveLength(1);
-    expect(JSON.parse(events[0]!.payload)).toMatchObject({ type: 'hold.captured', data: { hold: { id: a.id, state: 'captured', capturedAmount: 100, currency: 'USD' } } });
-  });
-
-  it('warns once for holds whose plan nobody chose, a configurable time before actBy', async () => {
-    const silent = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 's' });
-    await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 't', onExpiry: 'capture' });
-    const decidedLater = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'u' });
-    await h.hf.setOnExpiry(decidedLater.id, 'void');
-    h.clock.set(silent.actBy! - 49 * 3_600_000);
-    expect(await warnExpiringSoon(h.hf.engine.store, h.clock, 48 * 3_600_000)).toBe(0);
-    h.clock.advance(2 * 3_600_000);
-    expect(await warnExpiringSoon(h.hf.engine.store, h.clock, 48 * 3_600_000)).toBe(1);
-    expect(await warnExpiringSoon(h.hf.engine.store, h.clock, 48 * 3_600_000)).toBe(0);
-    const events = await listOutboxEvents(h.hf.engine.store.db);
-    expect(events.map((e) => [e.event_type, e.hold_id])).toEqual([['hold.expiring_soon', silent.id]]);
-  });
-});
-
-describe('webhook delivery', () => {
-  it('signs each event over timestamp and body, and the receiver can verify it', async () => {
-    const hold = await h.hf.authorize({ gateway: 'fake', amount: 250, currency: 'PEN', subscriptionId: 'x' });
-    await h.hf.void(hold.id);
-    expect(await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 1, failed: 0 });
-    const [hit] = received;
-    const signature = String(hit!.headers['holdfast-signature']);
-    const now = Math.floor(h.clock.now() / 1000);
-    expect(verifyWebhook(SECRET, signature, hit!.body, now)).toBe(true);
-    expect(verifyWebhook('wrong-secret', signature, hit!.body, now)).toBe(false);
-    expect(verifyWebhook(SECRET, signature, hit!.body.replace('250', '999'), now)).toBe(false);
-    expect(verifyWebhook(SECRET, signature, hit!.body, now + 3600)).toBe(false);
-    expect(signature).toBe(signWebhook(SECRET, now, hit!.body));
-    expect(JSON.parse(hit!.body)).toMatchObject({ type: 'hold.voided', data: { hold: { id: hold.id, state: 'voided' } } });
-    expect(hit!.headers['holdfast-event-id']).toBe(JSON.parse(hit!.body).id);
-    // Delivered events are not sent again.
-    expect(await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 0, failed: 0 });
-  });
-
-  it('retries with backoff until the receiver accepts, and keeps the event meanwhile', async () => {
-    const hold = await h.hf.authorize({ gateway: 'fake', amount: 250, currency: 'PEN', subscriptionId: 'y' });
-    await h.hf.capture(hold.id);
-    answer = 500;
-    expect((await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(1);
-    expect((await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(0); // not due yet
-    h.clock.advance(30_000);
-    server.closeAllConnections();
-    server.close();
-    expect((await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(1); // connection refused
-    const [event] = await listOutboxEvents(h.hf.engine.store.db);
-    expect(event).toMatchObject({ attempts: 2, delivered_at: null });
-    expect(event!.last_error).toMatch(/ECONNREFUSED|socket hang up|ECONNRESET/);
-    server.listen(Number(new URL(url).port), '127.0.0.1');
-    await once(server, 'listening');
-    answer = 204;
-    h.clock.advance(2 * 60_000);
-    expect(await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 1, failed: 0 });
-    expect(received.filter((r) => r.headers['holdfast-event-type'] === 'hold.captured')).toHaveLength(2);
-  });
-
-  it('the daemon delivers after its sweep', async () => {
-    const hold = await h.hf.authorize({ gateway: 'fake', amount: 250, currency: 'PEN', subscriptionId: 'z' });
-    h.clock.set(hold.actBy!);
-    const daemon = await startDaemon(h.hf, { schedule: '0 0 1 1 *', webhook: { url, secret: SECRET } });
-    await daemon.firstSweep;
-    await daemon.stop();
-    expect(received.map((r) => r.headers['holdfast-event-type'])).toEqual(['hold.voided']);
-  });
-});
+}

@@ -1,5 +1,7 @@
 // `holdfast migrate`: create the database and apply every migration.
 import { openStore } from '../../../db/connection.js';
+import { appliedMigrations } from '../../../db/migrate.js';
+import { redactUrl } from '../../../db/postgres.js';
 
 export interface MigrateResult {
   database: string;
@@ -10,8 +12,7 @@ export interface MigrateResult {
 export async function migrateCommand(options: { db: string }): Promise<MigrateResult> {
   const store = await openStore(options.db);
   try {
-    const rows = store.native.prepare('select name from kysely_migration order by name').all() as { name: string }[];
-    return { database: options.db, schema: rows.at(-1)?.name ?? 'none' };
+    return { database: redactUrl(options.db), schema: (await appliedMigrations(store.db)).at(-1) ?? 'none' };
   } finally {
     await store.close();
   }

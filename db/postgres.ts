@@ -1,0 +1,100 @@
+// PostgreSQL behind the same Store: Kysely's PostgresDialect over a pg pool. Dialect-specific
+// details (type parsing, transactions, the durability check) stay in this file.
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrate.js';
+import { StorageError } from '../src/errors.js';
+import type { WriteStep } from './connection.js';
+
+/** An open PostgreSQL store. */
+export interface PostgresStore {
+  db: Kysely<Database>;
+  dialect: 'postgres';
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+// bigint columns (money, epoch ms) arrive as exact JS integers; a value beyond 2^53 is refused
+// rather than rounded.
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new StorageError('UNSAFE_INTEGER', `database value ${text} exceeds the exact integer range`);
+  return value;
+}
+
+// sum() over bigint is numeric: integral here, and parsed with the same check.
+function parseNumeric(text: string): number {
+  return /^-?\d+$/.test(text) ? parseInt8(text) : Number(text);
+}
+
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8) return parseInt8;
+    if (oid === NUMERIC) return parseNumeric;
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** True when `target` is a PostgreSQL connection URL rather than a file path. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/** Masks the password in a connection URL for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}
+
+/**
+ * Opens a pool (default 10 connections, 10 s connect timeout), checks that commits are durable
+ * (synchronous_commit is not off) and migrates. Migrations take Kysely's advisory lock, so several
+ * processes may open the same database at once.
+ */
+export async function openPostgresStore(url: string, options: { poolSize?: number; migrate?: boolean } = {}): Promise<PostgresStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    types,
+  });
+  // An idle client's network error must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const { rows } = await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    if (rows[0]?.synchronous_commit === 'off') {
+      throw new StorageError(
+        'UNSAFE_DATABASE_SETTINGS',
+        `database ${redactUrl(url)} runs with synchronous_commit=off; a committed capture could be lost on a crash`,
+      );
+    }
+    if (options.migrate ?? true) await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    if (error instanceof StorageError) throw error;
+    throw new StorageError('DATABASE_UNAVAILABLE', `cannot use database ${redactUrl(url)}: ${(error as Error).message}`);
+  }
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+const ABANDONED = Symbol('abandoned');
+
+/** writeAtomically on PostgreSQL: one transaction; a guarded step that changed no row rolls it back. */
+export async function writePostgresAtomically(store: PostgresStore, steps: readonly WriteStep[]): Promise<boolean> {
+  try {
+    await store.db.transaction().execute(async (trx) => {
+      for (const step of steps) {
+        const result = await trx.executeQuery(step.query.compile());
+        if (step.guard && Number(result.numAffectedRows ?? 0n) !== 1) throw ABANDONED;
+      }
+    });
+    return true;
+  } catch (error) {
+    if (error === ABANDONED) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+// The storage engines the dialect-parameterised suites run on. SQLite always; PostgreSQL when
+// HOLDFAST_TEST_PG_URL points at a server (`.ci/postgres.sh start` prints one). CI sets
+// HOLDFAST_REQUIRE_PG=1, so there a missing server fails the run instead of skipping.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { tempDir } from './temp-dir.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** A fresh, empty database of one dialect and how to throw it away. */
+export interface TestDatabase {
+  database: string;
+  drop(): Promise<void>;
+}
+
+export interface Dialect {
+  name: DialectName;
+  /** Why the suite is skipped, or null when it runs. */
+  skipReason: string | null;
+  create(): Promise<TestDatabase>;
+}
+
+const PG_URL = process.env.HOLDFAST_TEST_PG_URL || undefined;
+if (!PG_URL && process.env.HOLDFAST_REQUIRE_PG === '1') {
+  throw new Error('HOLDFAST_REQUIRE_PG=1 but HOLDFAST_TEST_PG_URL is not set: the PostgreSQL suites must not be skipped here');
+}
+
+const sqlite: Dialect = {
+  name: 'sqlite',
+  skipReason: null,
+  async create() {
+    const { dir, cleanup } = tempDir();
+    return { database: join(dir, 'holdfast.db'), drop: async () => cleanup() };
+  },
+};
+
+const postgres: Dialect = {
+  name: 'postgres',
+  skipReason: PG_URL ? null : 'HOLDFAST_TEST_PG_URL is not set (start a server with `.ci/postgres.sh start`)',
+  async create() {
+    const name = `holdfast_test_${randomBytes(6).toString('hex')}`;
+    await admin(`CREATE DATABASE ${name}`);
+    const url = new URL(PG_URL!);
+    url.pathname = `/${name}`;
+    return { database: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  },
+};
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every dialect, PostgreSQL included (skipped with a reason when no server is configured). */
+export const DIALECTS: readonly Dialect[] = [sqlite, postgres];
+
+if (postgres.skipReason) {
+  process.stderr.write(`note: PostgreSQL suites skipped: ${postgres.skipReason}\n`);
+}
