@@ -102,6 +102,24 @@ type Ev<T extends HoldEventType> = Extract<HoldEvent, { type: T }>;
 
 const clearPending = { pending: null } as const;
 
+// What capturing and voiding share: a refusal or a call never sent returns the hold where it was;
+// an unknown outcome stays in flight (same key); past expiresAt, or flagged, an operator decides.
+function settleInFlight(self: 'capturing' | 'voiding') {
+  return {
+    OPERATION_DECLINED: [
+      { guard: 'returnsToAuthorized', target: 'authorized', actions: 'recordDecline' },
+      { target: 'partially_captured', actions: 'recordDecline' },
+    ],
+    OPERATION_NOT_SENT: [
+      { guard: 'returnsToAuthorized', target: 'authorized', actions: 'recordNotSent' },
+      { target: 'partially_captured', actions: 'recordNotSent' },
+    ],
+    OUTCOME_UNKNOWN: { target: self, actions: 'recordUnknown' },
+    FLAG: { target: 'needs_attention', actions: 'recordFlag' },
+    EXPIRE: { guard: 'isPastExpiry', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
+  } as const;
+}
+
 // Emits the pending operation as the `callGateway` action's params (after `startCapture`/`startVoid`
 // have assigned it), so the host executes exactly what it persisted.
 const gatewayCall = {
@@ -272,17 +290,7 @@ export const holdMachine = setup({
           { guard: 'captureCloses', target: 'partially_captured', actions: ['applyCapture', 'releaseRemainder'] },
           { target: 'partially_captured', actions: 'applyCapture' },
         ],
-        OPERATION_DECLINED: [
-          { guard: 'returnsToAuthorized', target: 'authorized', actions: 'recordDecline' },
-          { target: 'partially_captured', actions: 'recordDecline' },
-        ],
-        OPERATION_NOT_SENT: [
-          { guard: 'returnsToAuthorized', target: 'authorized', actions: 'recordNotSent' },
-          { target: 'partially_captured', actions: 'recordNotSent' },
-        ],
-        OUTCOME_UNKNOWN: { target: 'capturing', actions: 'recordUnknown' },
-        FLAG: { target: 'needs_attention', actions: 'recordFlag' },
-        EXPIRE: { guard: 'isPastExpiry', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
+        ...settleInFlight('capturing'),
       },
     },
     partially_captured: {
@@ -299,17 +307,7 @@ export const holdMachine = setup({
           { guard: 'nothingCaptured', target: 'voided', actions: 'recordVoid' },
           { target: 'partially_captured', actions: ['recordVoid', 'releaseRemainder'] },
         ],
-        OPERATION_DECLINED: [
-          { guard: 'returnsToAuthorized', target: 'authorized', actions: 'recordDecline' },
-          { target: 'partially_captured', actions: 'recordDecline' },
-        ],
-        OPERATION_NOT_SENT: [
-          { guard: 'returnsToAuthorized', target: 'authorized', actions: 'recordNotSent' },
-          { target: 'partially_captured', actions: 'recordNotSent' },
-        ],
-        OUTCOME_UNKNOWN: { target: 'voiding', actions: 'recordUnknown' },
-        FLAG: { target: 'needs_attention', actions: 'recordFlag' },
-        EXPIRE: { guard: 'isPastExpiry', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
+        ...settleInFlight('voiding'),
       },
     },
     // Flagged for an operator: an outcome stayed unknown until the window closed (or could not be

@@ -1,9 +1,8 @@
 // The embedded API: what an order-fulfilment system calls. Amounts are integer minor units, times
 // UTC epoch ms. Every write goes through HoldEngine (version-checked, write-ahead).
 import { createHash } from 'node:crypto';
-import { initialTransition } from 'xstate';
 import pino, { type Logger } from 'pino';
-import { holdMachine, HOLD_MACHINE_VERSION, HOLD_STATES, type HoldState, type OnExpiry } from '../../machines/hold.machine.js';
+import { HOLD_STATES, type HoldState, type OnExpiry } from '../../machines/hold.machine.js';
 import { captureRefusal, onExpiryRefusal, remainingAmount, type Refusal } from '../../machines/hold-rules.js';
 import { openStore, type Store, writeAtomically } from '../../db/connection.js';
 import { type HoldRow, readSnapshot, toHold } from '../../db/hold-mapper.js';
@@ -35,7 +34,7 @@ import {
 } from '../errors.js';
 import { HoldEngine } from './hold-engine.js';
 import { isHoldId, newHoldId } from './ids.js';
-import { nextActionAt } from './next-action.js';
+import { newHoldRow } from './new-hold-row.js';
 import type { Actor, GatewayExchange, Hold, HoldTransition } from './types.js';
 import { sweep, type SweepOptions, type SweepReport } from '../sweeper/sweep.js';
 import { gatewaysFromEnv } from '../gateways/from-env.js';
@@ -176,45 +175,24 @@ class HoldfastApi implements Holdfast {
     // Input the gateway could not even send is refused before any row exists.
     gateway.checkAuthorize?.({ idempotencyKey: key, amount: input.amount, currency: input.currency, subscriptionId: input.subscriptionId, card: input.card, orderId: input.orderId, metadata: input.metadata });
     const now = this.engine.clock.now();
-    const [snapshot] = initialTransition(holdMachine, {
-      currency: input.currency,
-      requestedAmount: input.amount,
-      capabilities: { maxCaptures: gateway.capabilities.maxCaptures, overcaptureBps: gateway.capabilities.overcaptureBps },
-      idempotencyKey: key,
-      onExpiry,
-    });
     const id = newHoldId();
-    const row: HoldRow = {
-      id,
-      order_id: input.orderId ?? null,
-      gateway: input.gateway,
-      gateway_ref: null,
-      subscription_id: input.subscriptionId ?? null,
-      state: 'authorizing',
-      currency: input.currency,
-      amount: 0,
-      captured_amount: 0,
-      card_type: 'unknown',
-      masked_card: null,
-      authorized_at: null,
-      expires_at: null,
-      act_by: null,
-      on_expiry: onExpiry,
-      on_expiry_amount: null,
-      on_expiry_explicit: input.onExpiry === undefined ? 0 : 1,
-      expiry_warned_at: null,
-      idempotency_key: key,
-      request_hash: requestHash,
-      next_action_at: nextActionAt('authorizing', snapshot.context, null, now),
-      version: 1,
-      snapshot: JSON.stringify({ value: snapshot.value, context: snapshot.context }),
-      machine_version: HOLD_MACHINE_VERSION,
-      lease_owner: null,
-      lease_expires_at: null,
-      lease_epoch: 0,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = newHoldRow(
+      {
+        id,
+        gateway: input.gateway,
+        capabilities: gateway.capabilities,
+        currency: input.currency,
+        amount: input.amount,
+        onExpiry,
+        onExpiryExplicit: input.onExpiry !== undefined,
+        idempotencyKey: key,
+        requestKey: { key, hash: requestHash },
+        orderId: input.orderId ?? null,
+        subscriptionId: input.subscriptionId ?? null,
+        cardType: 'unknown',
+      },
+      now,
+    );
     try {
       const db = this.store.db;
       await writeAtomically(this.store, [
@@ -269,46 +247,25 @@ class HoldfastApi implements Holdfast {
       throw new ValidationError('ALREADY_TRACKED', `${input.gateway} authorization ${input.gatewayRef} is already tracked as ${existing.id}`);
     }
     const id = newHoldId();
-    const [initial] = initialTransition(holdMachine, {
-      currency: input.currency,
-      requestedAmount: input.amount,
-      capabilities: { maxCaptures: gateway.capabilities.maxCaptures, overcaptureBps: gateway.capabilities.overcaptureBps },
-      idempotencyKey: `track_${id}`,
-      onExpiry,
-    });
     // The authorization happened elsewhere: the row starts at `authorizing` and the approval is
-    // applied through the machine like any other, so the journal shows both steps.
-    const row: HoldRow = {
-      id,
-      order_id: input.orderId ?? null,
-      gateway: input.gateway,
-      gateway_ref: null,
-      subscription_id: input.subscriptionId ?? null,
-      state: 'authorizing',
-      currency: input.currency,
-      amount: 0,
-      captured_amount: 0,
-      card_type: cardType,
-      masked_card: null,
-      authorized_at: null,
-      expires_at: null,
-      act_by: null,
-      on_expiry: onExpiry,
-      on_expiry_amount: null,
-      on_expiry_explicit: input.onExpiry === undefined ? 0 : 1,
-      expiry_warned_at: null,
-      idempotency_key: null,
-      request_hash: null,
-      next_action_at: null,
-      version: 1,
-      snapshot: JSON.stringify({ value: initial.value, context: initial.context }),
-      machine_version: HOLD_MACHINE_VERSION,
-      lease_owner: null,
-      lease_expires_at: null,
-      lease_epoch: 0,
-      created_at: now,
-      updated_at: now,
-    };
+    // applied through the machine like any other.
+    const row = newHoldRow(
+      {
+        id,
+        gateway: input.gateway,
+        capabilities: gateway.capabilities,
+        currency: input.currency,
+        amount: input.amount,
+        onExpiry,
+        onExpiryExplicit: input.onExpiry !== undefined,
+        idempotencyKey: `track_${id}`,
+        requestKey: null,
+        orderId: input.orderId ?? null,
+        subscriptionId: input.subscriptionId ?? null,
+        cardType,
+      },
+      now,
+    );
     const snapshotAfter = this.engine.preview(row, { type: 'AUTHORIZED', amount: input.amount, authorizedAt: input.authorizedAt, expiresAt, at: now });
     const trackedRow: HoldRow = {
       ...row,
