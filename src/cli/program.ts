@@ -227,7 +227,8 @@ export function registerSweep(program: Command): void {
         sweepCommand(hf, {
           dryRun: options.dryRun === true,
           ...(config.sweep.concurrency === undefined ? {} : { concurrency: config.sweep.concurrency }),
-          progress: !json && process.stderr.isTTY ? { stream: process.stderr, minHolds: process.stdout.rows ?? 24 } : null,
+          // A bar only for people watching a terminal, drawn on stderr so stdout stays the report.
+          progress: !json && process.stdout.isTTY ? { stream: process.stderr, minHolds: process.stdout.rows ?? 24 } : null,
         }),
       );
       emit(program, report, (r) => ({ ...r, startedAt: toIsoTime(r.startedAt), finishedAt: toIsoTime(r.finishedAt) }), sweepReportText);
