@@ -1,6 +1,7 @@
 // Every CLI command through its plain function, on a real SQLite file with the fake gateway and a
 // manual clock. The bin's own wiring (exit codes, printing) is covered by bin.test.ts.
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { typedError } from '../helpers/typed-error.js';
 import { openHarness, type Harness, DAY_MS, T0 } from '../helpers/harness.js';
 import { HoldfastError } from '../../src/errors.js';
 import { FakeGateway } from '../../src/gateways/fake/index.js';
@@ -25,16 +26,7 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-/** The typed error a promise rejects with. */
-async function failure(promise: Promise<unknown>): Promise<HoldfastError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(HoldfastError);
-    return error as HoldfastError;
-  }
-  throw new Error('expected a rejection');
-}
+const failure = typedError;
 
 const authorize = (over: Partial<Parameters<typeof authorizeCommand>[1]> = {}) =>
   authorizeCommand(h.hf, { gateway: 'fake', amount: '60.00', currency: 'PEN', subscriptionId: 'sub-credit', ...over });

@@ -1,5 +1,6 @@
 // The embedded API against a real SQLite file and the in-process fake gateway.
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { typedError } from '../helpers/typed-error.js';
 import { openHarness, type Harness, DAY_MS, T0 } from '../helpers/harness.js';
 import { HoldfastError } from '../../src/errors.js';
 import { FakeGateway } from '../../src/gateways/fake/index.js';
@@ -18,15 +19,7 @@ for (const dialect of DIALECTS) {
     });
     afterEach(async () => h.close());
 
-    async function rejects(promise: Promise<unknown>): Promise<HoldfastError> {
-      try {
-        await promise;
-      } catch (error) {
-        expect(error).toBeInstanceOf(HoldfastError);
-        return error as HoldfastError;
-      }
-      throw new Error('expected a rejection');
-    }
+    const rejects = typedError;
 
     const authorize = (over: Record<string, unknown> = {}) =>
       h.hf.authorize({ gateway: 'fake', amount: 6000, currency: 'PEN', subscriptionId: 'sub-credit', ...over });

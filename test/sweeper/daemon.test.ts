@@ -61,6 +61,20 @@ describe('daemon shutdown on a real signal', () => {
   });
   afterAll(async () => sim.close());
 
+  /** Runs the daemon child and sends `signals` (50 ms apart) once the simulator holds its capture. */
+  function runDaemonSignalledAtCapture(database: string, seen: number, signals: NodeJS.Signals[]) {
+    return runTs('test/fixtures/daemon-child.ts', { HOLDFAST_DB: database, SIM_URL: sim.url }, {
+      onStart: (_kill, signal) => {
+        const timer = setInterval(() => {
+          if (sim.requests().slice(seen).some((r) => r.operation === 'capture')) {
+            clearInterval(timer);
+            signals.forEach((name, i) => setTimeout(() => signal(name), i * 50));
+          }
+        }, 5);
+      },
+    });
+  }
+
   async function dueHold(database: string) {
     const hf = await openHoldfast({
       database,
@@ -79,16 +93,7 @@ describe('daemon shutdown on a real signal', () => {
       const { hf, hold } = await dueHold(database);
       sim.faults.inject({ kind: 'slow-response', gateway: 'kushki', operation: 'capture', delayMs: 1_500 });
       const seen = sim.requests().length;
-      const child = await runTs('test/fixtures/daemon-child.ts', { HOLDFAST_DB: database, SIM_URL: sim.url }, {
-        onStart: (_kill, signal) => {
-          const timer = setInterval(() => {
-            if (sim.requests().slice(seen).some((r) => r.operation === 'capture')) {
-              clearInterval(timer);
-              signal('SIGTERM');
-            }
-          }, 5);
-        },
-      });
+      const child = await runDaemonSignalledAtCapture(database, seen, ['SIGTERM']);
       expect(child.code, child.stderr).toBe(0);
       expect(child.stdout).toContain('exited cleanly');
       expect(child.stdout).toContain('"event":"shutdown"');
@@ -110,17 +115,7 @@ describe('daemon shutdown on a real signal', () => {
       const { hf, hold } = await dueHold(database);
       sim.faults.inject({ kind: 'hang-before-commit', gateway: 'kushki', operation: 'capture' });
       const seen = sim.requests().length;
-      const child = await runTs('test/fixtures/daemon-child.ts', { HOLDFAST_DB: database, SIM_URL: sim.url }, {
-        onStart: (_kill, signal) => {
-          const timer = setInterval(() => {
-            if (sim.requests().slice(seen).some((r) => r.operation === 'capture')) {
-              clearInterval(timer);
-              signal('SIGTERM');
-              setTimeout(() => signal('SIGINT'), 50);
-            }
-          }, 5);
-        },
-      });
+      const child = await runDaemonSignalledAtCapture(database, seen, ['SIGTERM', 'SIGINT']);
       expect(child.code).toBe(130);
       expect((await hf.get(hold.id)).state).toBe('capturing');
       await hf.close();
