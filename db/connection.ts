@@ -6,6 +6,7 @@ import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
 import { StorageError } from '../src/errors.js';
 import { isPostgresUrl, openPostgresStore, type PostgresStore, writePostgresAtomically } from './postgres.js';
+import { groupCommit } from './sqlite-group-commit.js';
 
 /** An open SQLite store. */
 export interface SqliteStore {
@@ -95,39 +96,17 @@ export interface WriteStep {
   guard?: boolean;
 }
 
-const ABANDONED = Symbol('abandoned');
-
 /**
- * Runs the steps as one transaction and returns false (having changed nothing) when a guarded step
- * did not change exactly one row. On SQLite the whole transaction runs synchronously under
- * BEGIN IMMEDIATE: the write lock is never held across an await, so two holdfast instances in one
- * process cannot deadlock on better-sqlite3's blocking busy wait, and a deferred BEGIN can never
- * fail with SQLITE_BUSY on its upgrade to a write.
+ * Runs the steps as one atomic write and returns false (having changed nothing) when a guarded step
+ * did not change exactly one row. On SQLite, writes that arrive together share one synchronous
+ * BEGIN IMMEDIATE transaction (group commit, db/sqlite-group-commit.ts): the write lock is never held
+ * across an await, so several holdfast instances in one process cannot deadlock on better-sqlite3's
+ * blocking busy wait, and a deferred BEGIN can never fail with SQLITE_BUSY on its upgrade to a write.
  */
 export async function writeAtomically(store: Store, steps: readonly WriteStep[]): Promise<boolean> {
   if (store.dialect === 'postgres') return writePostgresAtomically(store, steps);
-  const compiled = steps.map((step) => ({ query: step.query.compile(), guard: step.guard ?? false }));
-  const run = store.native.transaction(() => {
-    for (const { query, guard } of compiled) {
-      const info = prepared(store.native, query.sql).run(...(query.parameters as unknown[]));
-      if (guard && info.changes !== 1) throw ABANDONED;
-    }
-  });
-  try {
-    run.immediate();
-    return true;
-  } catch (error) {
-    if (error === ABANDONED) return false;
-    throw error;
-  }
-}
-
-const statementCache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
-
-function prepared(native: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
-  let cache = statementCache.get(native);
-  if (!cache) statementCache.set(native, (cache = new Map()));
-  let statement = cache.get(text);
-  if (!statement) cache.set(text, (statement = native.prepare(text)));
-  return statement;
+  return groupCommit(
+    store.native,
+    steps.map((step) => ({ query: step.query.compile(), guard: step.guard ?? false })),
+  );
 }
