@@ -1,6 +1,6 @@
 // PostgreSQL behind the same Store: Kysely's PostgresDialect over a pg pool. Dialect-specific
 // details (type parsing, transactions, the durability check) stay in this file.
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
@@ -30,13 +30,15 @@ function parseNumeric(text: string): number {
   return /^-?\d+$/.test(text) ? parseInt8(text) : Number(text);
 }
 
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === INT8) return parseInt8;
-    if (oid === NUMERIC) return parseNumeric;
-    return pg.types.getTypeParser(oid, format);
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
+function typesFor(driver: typeof pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8) return parseInt8;
+      if (oid === NUMERIC) return parseNumeric;
+      return driver.types.getTypeParser(oid, format);
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
 
 /** True when `target` is a PostgreSQL connection URL rather than a file path. */
 export function isPostgresUrl(target: string): boolean {
@@ -54,12 +56,14 @@ export function redactUrl(url: string): string {
  * processes may open the same database at once.
  */
 export async function openPostgresStore(url: string, options: { poolSize?: number; migrate?: boolean } = {}): Promise<PostgresStore> {
-  const pool = new pg.Pool({
+  // Loaded only for PostgreSQL, so a SQLite-only process never pays for the driver.
+  const driver = (await import('pg')).default;
+  const pool = new driver.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
-    types,
+    types: typesFor(driver),
   });
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => undefined);

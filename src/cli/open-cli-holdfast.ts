@@ -3,7 +3,6 @@
 import pino from 'pino';
 import { redactLogRecord } from '../gateways/redact.js';
 import { type Clock, systemClock } from '../clock.js';
-import { configuredGateways } from '../config/configured-gateways.js';
 import { type HoldfastConfig, loadConfig } from '../config/load-config.js';
 import { type Holdfast, openHoldfast } from '../holds/holdfast.js';
 
@@ -21,6 +20,8 @@ export async function openCliHoldfast(options: {
   clock?: Clock;
   /** Log level and file descriptor; default: HOLDFAST_LOG_LEVEL or silent, on stderr. */
   log?: { level: string; fd: 1 | 2 };
+  /** Build the configured gateways (default true); read-only commands skip them and their HTTP client. */
+  gateways?: boolean;
 }): Promise<CliSession> {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
@@ -28,7 +29,7 @@ export async function openCliHoldfast(options: {
   const logger = pino({ name: 'holdfast', level: log.level, formatters: { log: redactLogRecord } }, pino.destination(log.fd));
   // Configuration first: a bad config file must not leave a freshly created database behind.
   const config = loadConfig(env);
-  const gateways = configuredGateways(env, { clock, logger });
+  const gateways = options.gateways === false ? [] : (await import('../config/configured-gateways.js')).configuredGateways(env, { clock, logger });
   const hf = await openHoldfast({ database: options.db, gateways, policy: config.policy, clock, logger, actor: 'cli' });
   return {
     hf,

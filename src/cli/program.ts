@@ -1,27 +1,15 @@
 // Registers every command. Each command is a plain async function in src/cli/commands/ that tests
 // call directly; this file only wires options to them and prints what they return (JSON with
 // --json, tables otherwise). Errors propagate to main.ts, the only place that maps them to exits.
+// Commands are imported when they run, so `holdfast list` does not load the daemon, the simulator
+// or the HTTP client at start-up.
 import { Command } from 'commander';
 import type { Holdfast } from '../holds/holdfast.js';
 import { systemClock } from '../clock.js';
-import { authorizeCommand } from './commands/authorize.js';
-import { captureCommand } from './commands/capture.js';
-import { demoCommand } from './commands/demo.js';
-import { listCommand } from './commands/list.js';
-import { migrateCommand } from './commands/migrate.js';
-import { onExpiryCommand } from './commands/on-expiry.js';
-import { showCommand } from './commands/show.js';
-import { statsCommand } from './commands/stats.js';
-import { trackCommand } from './commands/track.js';
-import { voidCommand } from './commands/void.js';
-import { sweepCommand } from './commands/sweep.js';
-import { daemonCommand } from './commands/daemon.js';
 import { sweepReportText } from './render/sweep-report-text.js';
 import { parsePort } from './parse-args.js';
 import { ConfigError } from '../errors.js';
-import { validate as isCronExpression } from 'node-cron';
 import { holdDetailToJson, holdToJson } from '../holds/hold-json.js';
-import { openCliHoldfast } from './open-cli-holdfast.js';
 import type { HoldfastConfig } from '../config/load-config.js';
 import { holdDetailText } from './render/hold-detail-text.js';
 import { holdListText } from './render/hold-list-text.js';
@@ -42,8 +30,13 @@ export function resolveDbPath(option: string | undefined, env: NodeJS.ProcessEnv
 }
 
 /** Opens holdfast from the global options and the environment, runs `fn`, and closes it. */
-export async function withHoldfast<T>(program: Command, fn: (hf: Holdfast, config: HoldfastConfig) => Promise<T>): Promise<T> {
-  const session = await openCliHoldfast({ db: resolveDbPath(program.opts<GlobalOptions>().db) });
+export async function withHoldfast<T>(
+  program: Command,
+  fn: (hf: Holdfast, config: HoldfastConfig) => Promise<T>,
+  options: { gateways?: boolean } = {},
+): Promise<T> {
+  const { openCliHoldfast } = await import('./open-cli-holdfast.js');
+  const session = await openCliHoldfast({ db: resolveDbPath(program.opts<GlobalOptions>().db), gateways: options.gateways ?? true });
   try {
     return await fn(session.hf, session.config);
   } finally {
@@ -100,7 +93,7 @@ export function registerAuthorize(program: Command): void {
     .option('--on-expiry <plan>', 'capture or void at actBy (default void)')
     .option('--idempotency-key <key>', 'the same key with the same parameters returns the same hold')
     .action(async (options: { gateway: string; amount: string; currency: string; subscriptionId: string; order?: string; onExpiry?: string; idempotencyKey?: string }) => {
-      const hold = await withHoldfast(program, (hf) => authorizeCommand(hf, options));
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/authorize.js')).authorizeCommand(hf, options));
       emit(program, hold, holdToJson, holdText);
     });
 }
@@ -120,7 +113,7 @@ export function registerTrack(program: Command): void {
     .option('--order <id>', 'your order id')
     .option('--on-expiry <plan>', 'capture or void at actBy (default void)')
     .action(async (options: { gateway: string; ref: string; amount: string; currency: string; authorizedAt: string; cardType?: string; subscriptionId?: string; order?: string; onExpiry?: string }) => {
-      const hold = await withHoldfast(program, (hf) => trackCommand(hf, options));
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/track.js')).trackCommand(hf, options));
       emit(program, hold, holdToJson, holdText);
     });
 }
@@ -136,7 +129,7 @@ export function registerList(program: Command): void {
     .option('--expiring-within <duration>', 'open holds whose act-by is within this (36h, 2d) or past')
     .option('--limit <n>', 'at most this many holds (default 100)')
     .action(async (options: { state?: string; gateway?: string; order?: string; expiringWithin?: string; limit?: string }) => {
-      const result = await withHoldfast(program, (hf) => listCommand(hf, options));
+      const result = await withHoldfast(program, async (hf) => (await import('./commands/list.js')).listCommand(hf, options), { gateways: false });
       emit(program, result, (r) => r.holds.map(holdToJson), holdListText);
     });
 }
@@ -148,7 +141,7 @@ export function registerShow(program: Command): void {
     .description('a hold with its transitions and gateway exchanges')
     .argument('<hold-id>')
     .action(async (holdId: string) => {
-      const result = await withHoldfast(program, (hf) => showCommand(hf, { holdId }));
+      const result = await withHoldfast(program, async (hf) => (await import('./commands/show.js')).showCommand(hf, { holdId }), { gateways: false });
       emit(program, result, (r) => holdDetailToJson(r.hold, r.history), holdDetailText);
     });
 }
@@ -162,7 +155,7 @@ export function registerCapture(program: Command): void {
     .option('--amount <decimal>', "amount in major units of the hold's currency")
     .option('--final', 'release whatever remains after this capture')
     .action(async (holdId: string, options: { amount?: string; final?: boolean }) => {
-      const hold = await withHoldfast(program, (hf) => captureCommand(hf, { holdId, ...options }));
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/capture.js')).captureCommand(hf, { holdId, ...options }));
       emit(program, hold, holdToJson, holdText);
     });
 }
@@ -174,7 +167,7 @@ export function registerVoid(program: Command): void {
     .description('release a hold now')
     .argument('<hold-id>')
     .action(async (holdId: string) => {
-      const hold = await withHoldfast(program, (hf) => voidCommand(hf, { holdId }));
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/void.js')).voidCommand(hf, { holdId }));
       emit(program, hold, holdToJson, holdText);
     });
 }
@@ -188,7 +181,7 @@ export function registerOnExpiry(program: Command): void {
     .argument('<plan>', 'capture or void')
     .option('--amount <decimal>', "with capture: amount in major units of the hold's currency")
     .action(async (holdId: string, plan: string, options: { amount?: string }) => {
-      const hold = await withHoldfast(program, (hf) => onExpiryCommand(hf, { holdId, plan, ...options }));
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/on-expiry.js')).onExpiryCommand(hf, { holdId, plan, ...options }));
       emit(program, hold, holdToJson, holdText);
     });
 }
@@ -199,7 +192,7 @@ export function registerStats(program: Command): void {
     .command('stats')
     .description('holds per state and currency, amounts reaching act-by, expired-uncaptured')
     .action(async () => {
-      const stats = await withHoldfast(program, (hf) => statsCommand(hf));
+      const stats = await withHoldfast(program, async (hf) => (await import('./commands/stats.js')).statsCommand(hf), { gateways: false });
       emit(program, stats, (s) => ({ ...s, at: toIsoTime(s.at) }), statsText);
     });
 }
@@ -210,7 +203,7 @@ export function registerMigrate(program: Command): void {
     .command('migrate')
     .description('create the database if needed and bring its schema up to date')
     .action(async () => {
-      const result = await migrateCommand({ db: resolveDbPath(program.opts<GlobalOptions>().db) });
+      const result = await (await import('./commands/migrate.js')).migrateCommand({ db: resolveDbPath(program.opts<GlobalOptions>().db) });
       emit(program, result, (r) => r, (r) => `database ${r.database} is at schema ${r.schema}`);
     });
 }
@@ -223,8 +216,8 @@ export function registerSweep(program: Command): void {
     .option('--dry-run', 'show what would be done without claiming or calling anything')
     .action(async (options: { dryRun?: boolean }) => {
       const json = program.opts<GlobalOptions>().json === true;
-      const report = await withHoldfast(program, (hf, config) =>
-        sweepCommand(hf, {
+      const report = await withHoldfast(program, async (hf, config) =>
+        (await import('./commands/sweep.js')).sweepCommand(hf, {
           dryRun: options.dryRun === true,
           ...(config.sweep.concurrency === undefined ? {} : { concurrency: config.sweep.concurrency }),
           // A bar only for people watching a terminal, drawn on stderr so stdout stays the report.
@@ -243,14 +236,16 @@ export function registerDaemon(program: Command): void {
     .option('--schedule <cron>', 'cron expression for sweeps (default: config sweep.schedule, else every 5 minutes)')
     .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>')
     .action(async (options: { schedule?: string; metricsPort?: string }) => {
+      const { validate: isCronExpression } = await import('node-cron');
       if (options.schedule !== undefined && !isCronExpression(options.schedule)) {
         throw new ConfigError(`invalid --schedule ${JSON.stringify(options.schedule)}: expected a cron expression like "*/5 * * * *"`);
       }
       const metricsPort = options.metricsPort === undefined ? undefined : parsePort(options.metricsPort);
+      const { openCliHoldfast } = await import('./open-cli-holdfast.js');
       const session = await openCliHoldfast({ db: resolveDbPath(program.opts<GlobalOptions>().db), log: { level: process.env.HOLDFAST_LOG_LEVEL ?? 'info', fd: 1 } });
       const schedule = options.schedule ?? session.config.sweep.schedule;
       try {
-        await daemonCommand(session.hf, {
+        await (await import('./commands/daemon.js')).daemonCommand(session.hf, {
           ...(schedule === undefined ? {} : { schedule }),
           ...(metricsPort === undefined ? {} : { metricsPort }),
           ...(session.config.sweep.concurrency === undefined ? {} : { concurrency: session.config.sweep.concurrency }),
@@ -269,7 +264,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('the whole lifecycle against the gateway simulator, across simulated days, on a throwaway database')
     .action(async () => {
-      const result = await demoCommand();
+      const result = await (await import('./commands/demo.js')).demoCommand();
       if (!result.exactlyOnce) throw new Error('the demo found a gateway ledger that disagrees with the holds');
     });
 }

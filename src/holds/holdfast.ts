@@ -37,7 +37,6 @@ import { isHoldId, newHoldId } from './ids.js';
 import { newHoldRow } from './new-hold-row.js';
 import type { Actor, GatewayExchange, Hold, HoldTransition } from './types.js';
 import { sweep, type SweepOptions, type SweepReport } from '../sweeper/sweep.js';
-import { gatewaysFromEnv } from '../gateways/from-env.js';
 import { redactLogRecord } from '../gateways/redact.js';
 
 export interface OpenHoldfastOptions {
@@ -137,7 +136,9 @@ export async function openHoldfast(options: OpenHoldfastOptions = {}): Promise<H
     pino({ name: 'holdfast', level: process.env.HOLDFAST_LOG_LEVEL ?? 'warn', formatters: { log: redactLogRecord } }, pino.destination(2));
   const clock = options.clock ?? systemClock;
   const gateways = new Map<string, Gateway>();
-  for (const gateway of options.gateways ?? gatewaysFromEnv(process.env, { clock, logger })) gateways.set(gateway.name, gateway);
+  // The adapters (and their HTTP client) load only when the environment is to configure them.
+  const configured = options.gateways ?? (await import('../gateways/from-env.js')).gatewaysFromEnv(process.env, { clock, logger });
+  for (const gateway of configured) gateways.set(gateway.name, gateway);
   const store = await openStore(options.database ?? './holdfast.db');
   const engine = new HoldEngine(store, gateways, options.policy ?? createExpiryPolicy(), clock, logger);
   return new HoldfastApi(engine, options.actor ?? 'api');

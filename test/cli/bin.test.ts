@@ -95,7 +95,7 @@ describe('holdfast bin: the lifecycle', () => {
     const missing = await cli('--json', 'show', 'hold_00000000000000000000');
     expectError(missing, 1, /no hold with id/);
     expectJsonError(missing, 'HOLD_NOT_FOUND');
-  });
+  }, 120_000); // a dozen sequential child processes: generous for a busy 2-core machine
 });
 
 describe('holdfast bin: bad input exits 2 with one line', () => {
