@@ -14,7 +14,7 @@ import {
 import { type Store, writeAtomically, type WriteStep } from '../../db/connection.js';
 import type { HoldsTable } from '../../db/schema.js';
 import { type HoldRow, readSnapshot, toHold } from '../../db/hold-mapper.js';
-import { insertExchange, insertTransition, updateHoldIfVersion } from '../../db/holds.repository.js';
+import { findHoldRowByGatewayRef, insertExchange, insertTransition, updateHoldIfVersion } from '../../db/holds.repository.js';
 import type { Clock } from '../clock.js';
 import { deadlines, type ExpiryPolicy } from '../policy/expiry-policy.js';
 import type {
@@ -196,6 +196,7 @@ export class HoldEngine {
     const gateway = this.gateway(row.gateway);
     const base = { idempotencyKey: pending.idempotencyKey, currency: row.currency };
     let outcome: Outcome;
+    crashPoint('before-send');
     try {
       if (pending.operation === 'authorize') {
         outcome = await gateway.authorize({
@@ -247,20 +248,33 @@ export class HoldEngine {
           const approved = outcome as AuthorizeApproved;
           const authorizedAt = plausibleTime(approved.authorizedAt, now);
           const { expiresAt: exp, actBy } = deadlines(this.policy, row.gateway, approved.cardType, authorizedAt);
-          const { row: next } = await commit(
-            { type: 'AUTHORIZED', amount: approved.amount, authorizedAt, expiresAt: exp, at: now },
-            {
-              columns: {
-                gateway_ref: approved.gatewayRef,
-                card_type: approved.cardType,
-                masked_card: approved.maskedCard ?? null,
-                authorized_at: authorizedAt,
-                expires_at: exp,
-                act_by: actBy,
+          try {
+            const { row: next } = await commit(
+              { type: 'AUTHORIZED', amount: approved.amount, authorizedAt, expiresAt: exp, at: now },
+              {
+                columns: {
+                  gateway_ref: approved.gatewayRef,
+                  card_type: approved.cardType,
+                  masked_card: approved.maskedCard ?? null,
+                  authorized_at: authorizedAt,
+                  expires_at: exp,
+                  act_by: actBy,
+                },
               },
-            },
-          );
-          return toHold(next);
+            );
+            return toHold(next);
+          } catch (error) {
+            if (error instanceof HoldfastError) throw error;
+            // The gateway answered with a reference another hold already has (unique per gateway):
+            // never guess which hold the money belongs to; record the answer and hand it to an operator.
+            const owner = await findHoldRowByGatewayRef(this.store.db, row.gateway, approved.gatewayRef);
+            if (!owner) throw error;
+            const reason = `the gateway authorized under reference ${approved.gatewayRef}, which hold ${owner.id} already has`;
+            await commit({ type: 'FLAG', reason, at: now });
+            throw new HoldfastError('DUPLICATE_GATEWAY_REF', `hold ${row.id}: ${reason}; it needs an operator`, {
+              details: { holdId: row.id, otherHoldId: owner.id, gatewayRef: approved.gatewayRef },
+            });
+          }
         }
         const event: HoldEvent =
           pending.operation === 'capture'

@@ -307,6 +307,21 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('a gateway reference that already belongs to another hold', () => {
+      it('is flagged for an operator with a typed error, and the answer is kept', async () => {
+        // The fake numbers its authorizations from 100000000000000001: track that reference first.
+        const tracked = await h.hf.track({ gateway: 'fake', gatewayRef: '100000000000000001', amount: 100, currency: 'USD', authorizedAt: h.clock.now() });
+        const error = await rejects(authorize());
+        expect(error.code).toBe('DUPLICATE_GATEWAY_REF');
+        expect(error.details).toMatchObject({ otherHoldId: tracked.id });
+        const [flagged] = (await h.hf.list({ state: 'needs_attention' })).holds;
+        expect(flagged?.lastError?.code).toBe('FLAGGED');
+        const { exchanges } = await h.hf.history(flagged!.id);
+        expect(exchanges).toMatchObject([{ operation: 'authorize', outcome: 'approved' }]);
+        expect((await h.hf.get(tracked.id)).state).toBe('authorized');
+      });
+    });
+
     describe('input the gateway cannot send', () => {
       it('is refused before any row exists when the adapter says so', async () => {
         const picky = new FakeGateway({ now: () => h.clock.now() });
