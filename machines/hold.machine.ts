@@ -102,6 +102,22 @@ type Ev<T extends HoldEventType> = Extract<HoldEvent, { type: T }>;
 
 const clearPending = { pending: null } as const;
 
+// Never a real hold's context: see the `context` factory below.
+const PLACEHOLDER_CONTEXT: HoldContext = {
+  currency: '',
+  amount: 0,
+  capturedAmount: 0,
+  captureCount: 0,
+  capabilities: { maxCaptures: 0, overcaptureBps: 0 },
+  authorizedAt: null,
+  expiresAt: null,
+  remainderReleased: true,
+  onExpiry: 'void',
+  onExpiryAmount: null,
+  pending: null,
+  lastError: null,
+};
+
 // What capturing and voiding share: a refusal or a call never sent returns the hold where it was;
 // an unknown outcome stays in flight (same key); past expiresAt, or flagged, an operator decides.
 function settleInFlight(self: 'capturing' | 'voiding') {
@@ -242,7 +258,9 @@ export const holdMachine = setup({
 }).createMachine({
   id: 'hold',
   initial: 'authorizing',
-  context: ({ input }) => ({
+  // XState's pure transition() builds a throwaway actor without input, which calls this factory; the
+  // host restores the stored context over it, so a placeholder spares a thrown TypeError per call.
+  context: ({ input }) => (input === undefined ? PLACEHOLDER_CONTEXT : {
     currency: input.currency,
     amount: 0,
     capturedAmount: 0,

@@ -31,6 +31,10 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Called after each hold with the count done and the count claimed so far. */
   onProgress?: (done: number, claimed: number) => void;
+  /** Called with every item, including those beyond `maxItems`. */
+  onItem?: (item: SweepItem) => void;
+  /** Items kept in the report (default 10 000); beyond it only the totals count, so memory stays flat. */
+  maxItems?: number;
 }
 
 export const SWEEP_OUTCOMES = [
@@ -60,9 +64,12 @@ export interface SweepReport {
   startedAt: number;
   finishedAt: number;
   items: SweepItem[];
+  /** Holds acted on but not listed in `items` (beyond `maxItems`); they are in `totals`. */
+  itemsOmitted: number;
   totals: Record<SweepOutcome, number>;
 }
 
+export const DEFAULT_MAX_ITEMS = 10_000;
 export const DEFAULT_SWEEP_CONCURRENCY = 8;
 export const DEFAULT_BATCH_SIZE = 100;
 export const DEFAULT_LEASE_MS = 5 * 60_000;
@@ -79,9 +86,18 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const startedAt = engine.clock.now();
+  const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
   const items: SweepItem[] = [];
+  const totals = Object.fromEntries(SWEEP_OUTCOMES.map((o) => [o, 0])) as Record<SweepOutcome, number>;
+  let done = 0;
+  const record = (item: SweepItem) => {
+    done++;
+    totals[item.outcome]++;
+    if (items.length < maxItems) items.push(item);
+    options.onItem?.(item);
+  };
   if (options.dryRun) {
-    for (const row of await findDueHolds(engine.store.db, startedAt, 10_000)) items.push(dryItem(engine, row, startedAt));
+    for (const row of await findDueHolds(engine.store.db, startedAt, maxItems)) record(dryItem(engine, row, startedAt));
   } else {
     const attempts = new Map<string, number>();
     let claimedTotal = 0;
@@ -116,18 +132,26 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
           return;
         }
         const item = await actOn(engine, row, owner);
-        items.push(item);
+        record(item);
         // Only a declined capture earns a second action in the same pass (releasing the hold).
-        if (item.outcome !== 'declined' || item.action !== 'capture') attempts.set(row.id, 2);
-        options.onProgress?.(items.length, claimedTotal);
+        // Holds that cannot come due again in this pass are forgotten, so memory stays flat.
+        if (item.outcome === 'approved' || item.outcome === 'expired' || item.outcome === 'flagged') attempts.delete(row.id);
+        else if (item.outcome !== 'declined' || item.action !== 'capture') attempts.set(row.id, 2);
+        options.onProgress?.(done, claimedTotal);
       });
       if (fresh.length === 0) break;
     }
   }
-  const totals = Object.fromEntries(SWEEP_OUTCOMES.map((o) => [o, 0])) as Record<SweepOutcome, number>;
-  for (const item of items) totals[item.outcome]++;
-  const report: SweepReport = { owner, dryRun: options.dryRun ?? false, startedAt, finishedAt: engine.clock.now(), items, totals };
-  engine.logger.info({ owner, dryRun: report.dryRun, holds: items.length, totals }, 'sweep finished');
+  const report: SweepReport = {
+    owner,
+    dryRun: options.dryRun ?? false,
+    startedAt,
+    finishedAt: engine.clock.now(),
+    items,
+    itemsOmitted: done - items.length,
+    totals,
+  };
+  engine.logger.info({ owner, dryRun: report.dryRun, holds: done, totals }, 'sweep finished');
   return report;
 }
 

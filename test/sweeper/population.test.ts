@@ -187,7 +187,19 @@ for (const dialect of DIALECTS) {
         expect((await h.hf.sweep()).totals.approved).toBe(1);
       });
 
-      it('computes the same plan in a dry run without claiming or calling anything', async () => {
+      it('keeps memory flat on big passes: items beyond maxItems only count in the totals', async () => {
+      const holds = [];
+      for (let i = 0; i < 5; i++) holds.push(await h.hf.authorize({ gateway: 'fake', amount: 100 + i, currency: 'USD', subscriptionId: `m${i}` }));
+      h.clock.set(holds[0]!.actBy!);
+      const seen: string[] = [];
+      const report = await h.hf.sweep({ maxItems: 2, onItem: (item) => seen.push(item.holdId) });
+      expect(report.items).toHaveLength(2);
+      expect(report.itemsOmitted).toBe(3);
+      expect(report.totals.approved).toBe(5);
+      expect(seen.sort()).toEqual(holds.map((x) => x.id).sort());
+    });
+
+    it('computes the same plan in a dry run without claiming or calling anything', async () => {
         const a = await h.hf.authorize({ gateway: 'fake', amount: 500, currency: 'USD', subscriptionId: 'a', onExpiry: 'capture' });
         await h.hf.authorize({ gateway: 'fake', amount: 700, currency: 'USD', subscriptionId: 'b' });
         h.clock.set(a.actBy!);

@@ -6,7 +6,8 @@ import { colorState, type TerminalStyle } from './terminal-style.js';
 
 /** The report as a table (or a one-line "nothing was due"). */
 export function sweepReportText(report: SweepReport, style: TerminalStyle): string {
-  if (report.items.length === 0) return report.dryRun ? 'nothing is due' : 'nothing was due';
+  const count = report.items.length + report.itemsOmitted;
+  if (count === 0) return report.dryRun ? 'nothing is due' : 'nothing was due';
   const table = newTable(['hold', 'order', 'action', 'amount', report.dryRun ? 'plan' : 'outcome', 'state', 'ms'], style, {
     align: ['left', 'left', 'left', 'right', 'left', 'left', 'right'],
   });
@@ -26,5 +27,6 @@ export function sweepReportText(report: SweepReport, style: TerminalStyle): stri
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
-  return `${table.toString()}\n${report.items.length} hold(s): ${totals}`;
+  const omitted = report.itemsOmitted > 0 ? ` (${report.itemsOmitted} not listed)` : '';
+  return `${table.toString()}\n${count} hold(s): ${totals}${omitted}`;
 }
