@@ -1,0 +1,26 @@
+// Terminal tables (cli-table3) for each benchmark, and the markdown summary the README quotes.
+import Table from 'cli-table3';
+import type { BenchResult } from './bench-result.js';
+
+/** Prints `rows` (header first) as a boxed table under `title`. */
+export function printTable(title: string, rows: readonly string[][]): void {
+  const [head, ...body] = rows;
+  const table = new Table({ head: head ?? [], style: { head: [], border: [] } });
+  for (const row of body) table.push(row);
+  console.log(`\n${title}\n${table.toString()}`);
+}
+
+/** The one-line summary of a result: goal, measured figure and verdict. */
+export function summaryRow(r: BenchResult): string[] {
+  return [r.title, `${r.goal.op === '>=' ? '≥' : '≤'} ${r.goal.target} ${r.goal.unit}`, `${r.measured} ${r.goal.unit}`, r.pass ? 'met' : 'MISSED'];
+}
+
+/** Renders the summary of all results as a markdown table. */
+export function markdownSummary(results: readonly BenchResult[]): string {
+  const lines = ['| benchmark | setup | goal | measured | |', '| --- | --- | --- | --- | --- |'];
+  for (const r of results) {
+    const [title, goal, measured, verdict] = summaryRow(r);
+    lines.push(`| ${title} | ${r.setup} | ${goal} | ${measured} | ${verdict} |`);
+  }
+  return lines.join('\n');
+}
