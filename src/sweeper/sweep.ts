@@ -97,7 +97,7 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
     options.onItem?.(item);
   };
   if (options.dryRun) {
-    for (const row of await findDueHolds(engine.store.db, startedAt, maxItems)) record(dryItem(engine, row, startedAt));
+    for (const row of await findDueHolds(engine.store.db, startedAt, maxItems)) record(dryItem(row, startedAt));
   } else {
     const attempts = new Map<string, number>();
     let claimedTotal = 0;
@@ -164,7 +164,7 @@ function planOf(row: HoldRow, now: number): { plan: Plan; state: HoldState } {
   return { plan, state: value };
 }
 
-function dryItem(engine: HoldEngine, row: HoldRow, now: number): SweepItem {
+function dryItem(row: HoldRow, now: number): SweepItem {
   try {
     const { plan, state } = planOf(row, now);
     return item(row, plan, state, 'planned', null, 0);

@@ -3,7 +3,6 @@
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import { typedError } from '../helpers/typed-error.js';
 import { openHarness, type Harness, DAY_MS, T0 } from '../helpers/harness.js';
-import { HoldfastError } from '../../src/errors.js';
 import { FakeGateway } from '../../src/gateways/fake/index.js';
 import { findHoldRow } from '../../db/holds.repository.js';
 import { authorizeCommand } from '../../src/cli/commands/authorize.js';
