@@ -1,9 +1,11 @@
-// The simulator's control surface for other processes (crash tests, the demo): read the ledger,
-// inject faults, register subscriptions and cards, change latency, reset. Never faulted.
+// The simulator's control surface for other processes (crash tests, the demo): read the ledger, the
+// request log and a snapshot of both, inject faults, register subscriptions and cards, change
+// latency, take the gateway port down and up, reset. Never faulted. Served on the gateway port and
+// on the control-only listener; only the latter answers while the gateway port is down.
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { CardRegistry } from './card-registry.js';
-import { FAULT_KINDS, type FaultPlan, type FaultSpec } from './fault-plan.js';
+import { ALL_FAULT_KINDS, type FaultPlan, type FaultSpec } from './fault-plan.js';
 import { sendJson, tryParseJson } from './http-io.js';
 import type { SimLedger } from './sim-ledger.js';
 
@@ -13,9 +15,15 @@ export interface ControlTarget {
   faults: FaultPlan;
   cards: CardRegistry;
   requests(): unknown[];
+  snapshot(): unknown;
   setLatency(ms: number): void;
+  setDown(down: boolean): Promise<void>;
+  status(): { down: boolean; url: string; controlUrl: string };
   reset(): void;
 }
+
+/** Which listener a control request came in on. */
+export type ControlListener = 'gateway' | 'control';
 
 const Decline = z.object({ code: z.string().min(1), message: z.string().min(1) });
 const Profile = z.object({
@@ -27,7 +35,7 @@ const Profile = z.object({
   approveBps: z.int().min(0).max(10_000).optional(),
 });
 const Fault = z.object({
-  kind: z.enum(FAULT_KINDS as [FaultSpec['kind'], ...FaultSpec['kind'][]]),
+  kind: z.enum(ALL_FAULT_KINDS as [FaultSpec['kind'], ...FaultSpec['kind'][]]),
   gateway: z.enum(['kushki', 'paycertify']).optional(),
   operation: z.enum(['authorize', 'capture', 'void']).optional(),
   times: z.int().positive().optional(),
@@ -36,22 +44,28 @@ const Fault = z.object({
 });
 
 /** Serves GET/POST/DELETE under /__sim/. */
-export function handleControl(method: string, path: string, bodyText: string, res: ServerResponse, target: ControlTarget): void {
+export async function handleControl(method: string, path: string, bodyText: string, res: ServerResponse, target: ControlTarget, via: ControlListener): Promise<void> {
   const body = tryParseJson(bodyText);
   const bad = (error: z.ZodError) => sendJson(res, 400, { message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
   switch (`${method} ${path}`) {
     case 'GET /__sim/health':
-      return sendJson(res, 200, { ok: true });
+      return sendJson(res, 200, { ok: true, ...target.status() });
     case 'GET /__sim/ledger':
       return sendJson(res, 200, target.ledger.snapshot());
     case 'GET /__sim/requests':
       return sendJson(res, 200, target.requests());
+    case 'GET /__sim/snapshot':
+      return sendJson(res, 200, target.snapshot());
     case 'GET /__sim/faults':
       return sendJson(res, 200, target.faults.list());
     case 'POST /__sim/faults': {
       const parsed = z.union([Fault, z.array(Fault)]).safeParse(body);
       if (!parsed.success) return bad(parsed.error);
-      target.faults.inject(...(Array.isArray(parsed.data) ? parsed.data : [parsed.data]));
+      try {
+        target.faults.inject(...(Array.isArray(parsed.data) ? parsed.data : [parsed.data]));
+      } catch (error) {
+        return sendJson(res, 400, { message: error instanceof Error ? error.message : String(error) });
+      }
       return sendJson(res, 204, undefined);
     }
     case 'DELETE /__sim/faults':
@@ -76,6 +90,22 @@ export function handleControl(method: string, path: string, bodyText: string, re
       target.setLatency(parsed.data.latencyMs);
       return sendJson(res, 204, undefined);
     }
+    case 'POST /__sim/down':
+      if (via === 'gateway') {
+        // Going down destroys this very connection: answer first, then go. The caller cannot know
+        // when the port is gone; the control listener's route (which waits) is the reliable one.
+        res.once('finish', () => void target.setDown(true).catch(() => undefined));
+        return sendJson(res, 202, { down: true, controlUrl: target.status().controlUrl });
+      }
+      await target.setDown(true);
+      return sendJson(res, 204, undefined);
+    case 'POST /__sim/up':
+      try {
+        await target.setDown(false);
+      } catch (error) {
+        return sendJson(res, 409, { message: `could not listen again on ${target.status().url}: ${error instanceof Error ? error.message : String(error)}` });
+      }
+      return sendJson(res, 204, undefined);
     case 'POST /__sim/reset':
       target.reset();
       return sendJson(res, 204, undefined);

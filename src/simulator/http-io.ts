@@ -1,4 +1,4 @@
-// Small node:http helpers for the simulator: bounded body reading and JSON replies.
+// Small node:http helpers for the simulator: bounded body reading, JSON replies, loop turns.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const MAX_BODY_BYTES = 1_048_576;
@@ -38,4 +38,16 @@ export function tryParseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Event-loop turns to let pass after the simulator destroys connections: a client needs one turn to
+ * read each FIN and one to close the socket before its pool stops offering it; without that, the
+ * next request reuses the dead socket and gets ECONNRESET, not ECONNREFUSED.
+ */
+export const SETTLE_TURNS = 4;
+
+/** Runs the event loop `turns` times (see SETTLE_TURNS for why). */
+export async function loopTurns(turns: number): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
 }

@@ -1,9 +1,12 @@
 // Simulated Kushki OneClick: authorize / capture on a subscription, void by ticket number, with the
-// OneClick rules (one capture per authorization, up to 110 %, void only while authorized).
+// OneClick rules (one capture per authorization, up to 110 %, void only while authorized) in the
+// strict ledger mode; in the permissive mode those rules are lifted and every capture and void that
+// reaches a known authorization takes effect. Issuer declines apply in both modes.
 import { formatAmount, parseAmount } from '../money/money.js';
 import { maskPan } from '../gateways/redact.js';
 import { approvedAmount } from './card-registry.js';
-import { captureLimit, type SimReply, type SimRequest, type SimState } from './sim-state.js';
+import { KUSHKI_ALREADY_CAPTURED, KUSHKI_ALREADY_VOIDED } from './fault-replies.js';
+import { captureLimit, expiresAtFor, type SimReply, type SimRequest, type SimState } from './sim-state.js';
 
 const K004 = { status: 401, body: { code: 'K004', message: 'ID de comercio o credencial no válido' } };
 
@@ -20,8 +23,8 @@ function authorized(req: SimRequest, state: SimState): boolean {
 
 type WireAmount = { subtotalIva: number; subtotalIva0: number; iva: number; ice: number; currency: string };
 
-// The amount object's parts, in minor units, summed exactly; null when any part is not a usable amount.
-function amountOf(value: unknown): { total: number; currency: string; wire: WireAmount } | null {
+/** Kushki's amount object's parts, in minor units, summed exactly; null when any part is not a usable amount. */
+export function amountOf(value: unknown): { total: number; currency: string; wire: WireAmount } | null {
   if (value === null || typeof value !== 'object') return null;
   const a = value as Record<string, unknown>;
   if (typeof a.currency !== 'string') return null;
@@ -84,6 +87,7 @@ export function kushkiAuthorize(req: SimRequest, state: SimState): SimReply {
       requestedAmount: amount.total,
       authorizedAmount: approved,
       authorizedAt: now,
+      expiresAt: expiresAtFor(state.settings, 'kushki', card.cardType, now),
     },
     req.idempotencyKey,
   );
@@ -124,10 +128,12 @@ export function kushkiCapture(req: SimRequest, state: SimState): SimReply {
   if (auth === undefined || auth.gateway !== 'kushki') return k001(`no existe la transacción ${ticket}`);
   if (auth.subscriptionId !== req.params.subscriptionId) return { status: 400, body: { code: 'K012', message: 'ID de suscripción inválido' } };
   if (amount.currency !== auth.currency) return k001(`la moneda ${amount.currency} no coincide con ${auth.currency}`);
-  if (auth.status === 'captured') return k001('la transacción ya fue capturada (una captura por autorización)');
-  if (auth.status === 'voided') return k001('la transacción fue anulada');
-  if (amount.total > captureLimit(auth.authorizedAmount, state.settings.kushkiOvercaptureBps)) {
-    return { status: 400, body: { code: 'K014', message: 'Monto de captura inválido: supera el 110 % de lo autorizado' } };
+  if (state.settings.ledgerMode === 'strict') {
+    if (auth.status === 'captured') return k001(KUSHKI_ALREADY_CAPTURED);
+    if (auth.status === 'voided') return k001('la transacción fue anulada');
+    if (amount.total > captureLimit(auth.authorizedAmount, state.settings.kushkiOvercaptureBps)) {
+      return { status: 400, body: { code: 'K014', message: 'Monto de captura inválido: supera el 110 % de lo autorizado' } };
+    }
   }
   const card = state.cardOf.get(ticket);
   if (card?.declineCapture) return { status: 400, body: { ...card.declineCapture } };
@@ -155,14 +161,16 @@ export function kushkiCapture(req: SimRequest, state: SimState): SimReply {
   };
 }
 
-/** DELETE /v1/charges/:ticketNumber — only while authorized; later it would be a refund. */
+/** DELETE /v1/charges/:ticketNumber — only while authorized (strict); later it would be a refund. */
 export function kushkiVoid(req: SimRequest, state: SimState): SimReply {
   if (!authorized(req, state)) return K004;
   const ticket = req.params.ticketNumber ?? '';
   const auth = state.ledger.authorization(ticket);
   if (auth === undefined || auth.gateway !== 'kushki') return k001(`no existe la transacción ${ticket}`);
-  if (auth.status === 'captured') return k001('la transacción ya fue capturada: anularla sería un reembolso');
-  if (auth.status === 'voided') return k001('la transacción ya fue anulada');
+  if (state.settings.ledgerMode === 'strict') {
+    if (auth.status === 'captured') return k001('la transacción ya fue capturada: anularla sería un reembolso');
+    if (auth.status === 'voided') return k001(KUSHKI_ALREADY_VOIDED);
+  }
   const voidTicket = state.tickets.next();
   state.ledger.recordVoid(ticket, voidTicket, state.clock.now(), req.idempotencyKey);
   if (state.settings.kushkiVoidNoContent) return { status: 204 };

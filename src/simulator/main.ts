@@ -2,7 +2,7 @@
 // parent process (crash tests, `holdfast demo`) can read it. Stops on SIGINT/SIGTERM.
 //   node --import tsx src/simulator/main.ts --port 0 --latency 20
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { startSimulator } from './start-simulator.js';
 
 function integer(value: string): number {
@@ -21,13 +21,29 @@ export async function main(argv: string[]): Promise<void> {
     .option('--kushki-merchant-id <id>', 'the only Private-Merchant-Id accepted (default: any)')
     .option('--paycertify-token <token>', 'the only bearer token accepted (default: any)')
     .option('--strict-subscriptions', 'refuse unregistered Kushki subscriptions with K012', false)
+    .option('--control-port <port>', 'port of the control-only listener (0 = any free port; GET /__sim/health on the gateway URL names it)', integer, 0)
+    .addOption(new Option('--ledger-mode <mode>', 'strict: OneClick rules; permissive: every executed capture and void takes effect').choices(['strict', 'permissive']).default('strict'))
+    .addOption(new Option('--idempotency <mode>', 'honoured: replay per Idempotency-Key; ignored: every request executes').choices(['honoured', 'ignored']).default('honoured'))
     .parse(argv);
-  const opts = program.opts<{ port: number; host: string; latency: number; kushkiMerchantId?: string; paycertifyToken?: string; strictSubscriptions: boolean }>();
+  const opts = program.opts<{
+    port: number;
+    host: string;
+    latency: number;
+    kushkiMerchantId?: string;
+    paycertifyToken?: string;
+    strictSubscriptions: boolean;
+    controlPort: number;
+    ledgerMode: 'strict' | 'permissive';
+    idempotency: 'honoured' | 'ignored';
+  }>();
   const sim = await startSimulator({
     port: opts.port,
     host: opts.host,
+    controlPort: opts.controlPort,
     latencyMs: opts.latency,
     strictSubscriptions: opts.strictSubscriptions,
+    ledgerMode: opts.ledgerMode,
+    idempotency: opts.idempotency,
     ...(opts.kushkiMerchantId === undefined ? {} : { kushkiPrivateMerchantId: opts.kushkiMerchantId }),
     ...(opts.paycertifyToken === undefined ? {} : { paycertifyApiToken: opts.paycertifyToken }),
   });

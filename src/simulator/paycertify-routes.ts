@@ -1,11 +1,13 @@
 // Simulated PayCertify: auth with a raw card, capture and void by transaction id. Declines by the
 // processor come back as 200 with an unsuccessful event; validation and state errors as 422 with
 // PayCertify's { error: { status, message } } body. The raw card number is only read here, never
-// kept: the ledger and the stored transaction hold its mask.
+// kept: the ledger and the stored transaction hold its mask. The permissive ledger mode lifts the
+// capture-once / void-while-authorized / no-overcapture rules; processor declines still apply.
 import { formatAmount, parseAmount } from '../money/money.js';
 import { maskPan } from '../gateways/redact.js';
 import { approvedAmount } from './card-registry.js';
-import { captureLimit, type SimReply, type SimRequest, type SimState } from './sim-state.js';
+import { PAYCERTIFY_ALREADY_CAPTURED, PAYCERTIFY_ALREADY_VOIDED } from './fault-replies.js';
+import { captureLimit, expiresAtFor, type SimReply, type SimRequest, type SimState } from './sim-state.js';
 
 const UNAUTHORIZED: SimReply = { status: 401, body: { error: { status: 401, message: 'Unauthorized: invalid API token' } } };
 
@@ -20,7 +22,8 @@ function authorized(req: SimRequest, state: SimState): boolean {
   return state.settings.paycertifyApiToken === null || match[1] === state.settings.paycertifyApiToken;
 }
 
-function decimal(value: unknown, currency: string): number | null {
+/** A PayCertify decimal amount (string or number) in minor units, or null when it is not one. */
+export function decimal(value: unknown, currency: string): number | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   try {
     return parseAmount(String(value), currency);
@@ -103,6 +106,7 @@ export function paycertifyAuth(req: SimRequest, state: SimState): SimReply {
       requestedAmount: amount,
       authorizedAmount: approved,
       authorizedAt: now,
+      expiresAt: expiresAtFor(state.settings, 'paycertify', card.cardType, now),
     },
     req.idempotencyKey,
   );
@@ -118,10 +122,12 @@ export function paycertifyCapture(req: SimRequest, state: SimState): SimReply {
   const body = (req.json ?? {}) as Record<string, unknown>;
   const amount = decimal(body.amount, auth.currency);
   if (amount === null) return invalid({ amount: ['must be a decimal amount of at least 0.01'] });
-  if (auth.status === 'captured') return invalid('Transaction has already been captured');
-  if (auth.status === 'voided') return invalid('Transaction has been voided');
-  if (amount > captureLimit(auth.authorizedAmount, state.settings.paycertifyOvercaptureBps)) {
-    return invalid({ amount: ['is greater than the authorized amount'] });
+  if (state.settings.ledgerMode === 'strict') {
+    if (auth.status === 'captured') return invalid(PAYCERTIFY_ALREADY_CAPTURED);
+    if (auth.status === 'voided') return invalid('Transaction has been voided');
+    if (amount > captureLimit(auth.authorizedAmount, state.settings.paycertifyOvercaptureBps)) {
+      return invalid({ amount: ['is greater than the authorized amount'] });
+    }
   }
   const events = state.paycertifyEvents.get(id) ?? [];
   const card = state.cardOf.get(id);
@@ -135,14 +141,16 @@ export function paycertifyCapture(req: SimRequest, state: SimState): SimReply {
   return { status: 200, body: transactionBody(state, id) };
 }
 
-/** POST /api/transactions/:id/void — only while authorized. */
+/** POST /api/transactions/:id/void — only while authorized (strict ledger mode). */
 export function paycertifyVoid(req: SimRequest, state: SimState): SimReply {
   if (!authorized(req, state)) return UNAUTHORIZED;
   const id = req.params.id ?? '';
   const auth = state.ledger.authorization(id);
   if (auth === undefined || auth.gateway !== 'paycertify') return invalid('Transaction not found', 404);
-  if (auth.status === 'captured') return invalid('Transaction has already been captured and cannot be voided');
-  if (auth.status === 'voided') return invalid('Transaction has already been voided');
+  if (state.settings.ledgerMode === 'strict') {
+    if (auth.status === 'captured') return invalid('Transaction has already been captured and cannot be voided');
+    if (auth.status === 'voided') return invalid(PAYCERTIFY_ALREADY_VOIDED);
+  }
   const voided = event(state, 'void', true, auth.authorizedAmount, auth.currency, '00', 'Approved');
   (state.paycertifyEvents.get(id) ?? []).push(voided);
   state.ledger.recordVoid(id, String(voided.id), state.clock.now(), req.idempotencyKey);

@@ -1,6 +1,8 @@
 // The simulated gateways' book of record. It counts EFFECTS (what a real gateway would have done to
 // the cardholder's money), not requests: a replayed Idempotency-Key or a refused capture adds
-// nothing. Crash and concurrency tests assert "exactly one capture per hold" against it.
+// nothing. Crash and concurrency tests assert "exactly one capture per hold" against it. The ledger
+// itself enforces no rule: whether a second capture is refused (strict, OneClick) or recorded
+// (permissive, a multi-capture network) is decided by the routes before they record.
 import type { CardType } from '../gateways/types.js';
 
 export type SimGateway = 'kushki' | 'paycertify';
@@ -20,6 +22,8 @@ export interface SimEffect {
   amount: number;
   currency: string;
   idempotencyKey: string | null;
+  /** True when it took effect at or after the authorization's expiresAt (never for the authorization). */
+  afterExpiry: boolean;
 }
 
 /** One authorization and everything that happened to it. */
@@ -35,8 +39,29 @@ export interface SimAuthorization {
   authorizedAmount: number;
   status: 'authorized' | 'captured' | 'voided';
   authorizedAt: number;
+  /** authorizedAt + the issuer's window for this gateway and card type: funds are released then. */
+  expiresAt: number;
   captures: SimEffect[];
   voids: SimEffect[];
+}
+
+/** What really happened to one authorization's money, for a verdict against a hold's final state. */
+export interface SimAuthorizationSummary {
+  gateway: SimGateway;
+  ref: string;
+  orderId: string | null;
+  currency: string;
+  authorizedAmount: number;
+  authorizedAt: number;
+  expiresAt: number;
+  /** The kind of the last effect: authorized, captured or voided. */
+  status: SimAuthorization['status'];
+  capturedAmount: number;
+  captureCount: number;
+  voidCount: number;
+  /** Captures and voids that took effect at or after expiresAt. */
+  effectsAfterExpiry: number;
+  tookEffectAfterExpiry: boolean;
 }
 
 /** A JSON-safe copy of the whole ledger, as served on GET /__sim/ledger. */
@@ -84,6 +109,49 @@ export class SimLedger {
     return (this.byRef.get(ref)?.captures ?? []).reduce((sum, c) => sum + c.amount, 0);
   }
 
+  /** How many captures and voids took effect on an authorization at or after its expiresAt. */
+  effectsAfterExpiry(ref: string): number {
+    const auth = this.byRef.get(ref);
+    return auth === undefined ? 0 : [...auth.captures, ...auth.voids].filter((e) => e.afterExpiry).length;
+  }
+
+  /** True when anything took effect on an authorization at or after its expiresAt. */
+  tookEffectAfterExpiry(ref: string): boolean {
+    return this.effectsAfterExpiry(ref) > 0;
+  }
+
+  /** Totals for one authorization, or undefined when the ledger has no such authorization. */
+  summary(ref: string): SimAuthorizationSummary | undefined {
+    const auth = this.byRef.get(ref);
+    if (auth === undefined) return undefined;
+    const effectsAfterExpiry = this.effectsAfterExpiry(ref);
+    return {
+      gateway: auth.gateway,
+      ref,
+      orderId: auth.orderId,
+      currency: auth.currency,
+      authorizedAmount: auth.authorizedAmount,
+      authorizedAt: auth.authorizedAt,
+      expiresAt: auth.expiresAt,
+      status: auth.status,
+      capturedAmount: this.capturedAmount(ref),
+      captureCount: auth.captures.length,
+      voidCount: auth.voids.length,
+      effectsAfterExpiry,
+      tookEffectAfterExpiry: effectsAfterExpiry > 0,
+    };
+  }
+
+  /** Totals for every authorization, oldest first. */
+  summaries(): SimAuthorizationSummary[] {
+    return [...this.byRef.keys()].map((ref) => this.summary(ref)!);
+  }
+
+  /** The seq of the latest entry (0 when empty): a request that raised it produced an effect. */
+  lastSeq(): number {
+    return this.seq;
+  }
+
   /** A JSON-safe copy of everything. */
   snapshot(): SimLedgerSnapshot {
     return { authorizations: this.authorizations(), effects: this.effects() };
@@ -100,14 +168,14 @@ export class SimLedger {
   recordAuthorization(auth: Omit<SimAuthorization, 'captures' | 'voids' | 'status'>, idempotencyKey: string | null): SimAuthorization {
     const record: SimAuthorization = { ...auth, status: 'authorized', captures: [], voids: [] };
     this.byRef.set(auth.ref, record);
-    this.push({ at: auth.authorizedAt, gateway: auth.gateway, kind: 'authorize', authorizationRef: auth.ref, effectRef: auth.ref, amount: auth.authorizedAmount, currency: auth.currency, idempotencyKey });
+    this.push({ at: auth.authorizedAt, gateway: auth.gateway, kind: 'authorize', authorizationRef: auth.ref, effectRef: auth.ref, amount: auth.authorizedAmount, currency: auth.currency, idempotencyKey, afterExpiry: false });
     return clone(record);
   }
 
-  /** Records a capture that took effect; the authorization is then captured (one capture each). */
+  /** Records a capture that took effect; the authorization is then captured. */
   recordCapture(ref: string, effectRef: string, amount: number, at: number, idempotencyKey: string | null): SimEffect {
     const auth = this.mustGet(ref);
-    const effect = this.push({ at, gateway: auth.gateway, kind: 'capture', authorizationRef: ref, effectRef, amount, currency: auth.currency, idempotencyKey });
+    const effect = this.push({ at, gateway: auth.gateway, kind: 'capture', authorizationRef: ref, effectRef, amount, currency: auth.currency, idempotencyKey, afterExpiry: at >= auth.expiresAt });
     auth.captures.push(effect);
     auth.status = 'captured';
     return { ...effect };
@@ -116,7 +184,7 @@ export class SimLedger {
   /** Records a void that took effect; the authorization is then voided. */
   recordVoid(ref: string, effectRef: string, at: number, idempotencyKey: string | null): SimEffect {
     const auth = this.mustGet(ref);
-    const effect = this.push({ at, gateway: auth.gateway, kind: 'void', authorizationRef: ref, effectRef, amount: auth.authorizedAmount, currency: auth.currency, idempotencyKey });
+    const effect = this.push({ at, gateway: auth.gateway, kind: 'void', authorizationRef: ref, effectRef, amount: auth.authorizedAmount, currency: auth.currency, idempotencyKey, afterExpiry: at >= auth.expiresAt });
     auth.voids.push(effect);
     auth.status = 'voided';
     return { ...effect };

@@ -1,8 +1,20 @@
 // Everything the simulated gateways share: ledger, issuer, ids, clock and settings.
 import type { Clock } from '../clock.js';
+import type { CardType } from '../gateways/types.js';
 import type { CardRegistry, ResolvedCard } from './card-registry.js';
-import type { SimLedger } from './sim-ledger.js';
+import type { SimExpiryWindows } from './expiry-windows.js';
+import type { SimGateway, SimLedger } from './sim-ledger.js';
 import type { TicketSequence, UuidSequence } from './sim-ids.js';
+
+/**
+ * strict: the OneClick rules (one capture, up to the overcapture allowance, void only while
+ * authorized). permissive: every executed capture and void takes effect and is approved, as on a
+ * multi-capture network, so a double send shows up in the ledger as a double effect.
+ */
+export type SimLedgerMode = 'strict' | 'permissive';
+
+/** honoured: a 2xx is stored per Idempotency-Key and replayed. ignored: every request executes. */
+export type SimIdempotency = 'honoured' | 'ignored';
 
 /** Settings of the simulated gateways. */
 export interface SimSettings {
@@ -19,6 +31,9 @@ export interface SimSettings {
   /** Overcapture allowance, basis points: Kushki 1000 (110 %), PayCertify 0. */
   kushkiOvercaptureBps: number;
   paycertifyOvercaptureBps: number;
+  ledgerMode: SimLedgerMode;
+  idempotency: SimIdempotency;
+  expiryWindows: SimExpiryWindows;
 }
 
 /** What a route handler reads and writes. */
@@ -55,4 +70,9 @@ export interface SimReply {
 /** Integer minor units → the largest total a capture may reach with an allowance in basis points. */
 export function captureLimit(authorized: number, bps: number): number {
   return Number((BigInt(authorized) * BigInt(10_000 + bps)) / 10_000n);
+}
+
+/** When an authorization approved at `authorizedAt` expires at the issuer. */
+export function expiresAtFor(settings: SimSettings, gateway: SimGateway, cardType: CardType, authorizedAt: number): number {
+  return authorizedAt + settings.expiryWindows[gateway][cardType];
 }
