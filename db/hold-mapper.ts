@@ -2,7 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { GatewayExchangesTable, HoldsTable, HoldTransitionsTable } from './schema.js';
 import type { GatewayExchange, Hold, HoldTransition, Actor } from '../src/holds/types.js';
-import { HOLD_MACHINE_VERSION, type HoldContext, type HoldState, type OnExpiry } from '../machines/hold.machine.js';
+import { HOLD_MACHINE_VERSION, type HoldContext, type HoldState, type OnExpiry, type PendingOperation } from '../machines/hold.machine.js';
 import type { CardType } from '../src/gateways/types.js';
 import { StorageError } from '../src/errors.js';
 
@@ -14,26 +14,41 @@ export interface StoredSnapshot {
   context: HoldContext;
 }
 
-/** Parses a hold's snapshot column, refusing unknown machine versions and damaged JSON. */
-export function readSnapshot(row: Pick<HoldRow, 'id' | 'snapshot' | 'machine_version'>): StoredSnapshot {
-  if (Number(row.machine_version) !== HOLD_MACHINE_VERSION) {
+// Version 1 snapshots predate the intent's commit time and deadline on the pending call.
+const UPGRADABLE_VERSIONS = new Set([1, HOLD_MACHINE_VERSION]);
+const SHORTEST_DOCUMENTED_WINDOW_MS = 7 * 24 * 3_600_000;
+
+/** Parses a hold's snapshot column, upgrading older machine versions and refusing unknown ones and damaged JSON. */
+export function readSnapshot(row: Pick<HoldRow, 'id' | 'snapshot' | 'machine_version' | 'updated_at' | 'created_at'>): StoredSnapshot {
+  const version = Number(row.machine_version);
+  if (!UPGRADABLE_VERSIONS.has(version)) {
     throw new StorageError(
       'UNKNOWN_MACHINE_VERSION',
-      `hold ${row.id} was stored by machine version ${row.machine_version}; this holdfast understands version ${HOLD_MACHINE_VERSION}. Upgrade holdfast before touching this database.`,
+      `hold ${row.id} was stored by machine version ${row.machine_version}; this holdfast understands versions up to ${HOLD_MACHINE_VERSION}. Upgrade holdfast before touching this database.`,
       { holdId: row.id },
     );
   }
+  let parsed: Partial<StoredSnapshot>;
   try {
-    const parsed = JSON.parse(row.snapshot) as Partial<StoredSnapshot>;
+    parsed = JSON.parse(row.snapshot) as Partial<StoredSnapshot>;
     if (typeof parsed.value !== 'string' || typeof parsed.context !== 'object' || parsed.context === null) {
       throw new Error('missing value or context');
     }
-    return parsed as StoredSnapshot;
   } catch (error) {
     throw new StorageError('CORRUPT_SNAPSHOT', `hold ${row.id} has an unreadable snapshot (${(error as Error).message})`, {
       holdId: row.id,
     });
   }
+  const snapshot = parsed as StoredSnapshot;
+  return version === 1 ? upgradeFromV1(snapshot, row) : snapshot;
+}
+
+function upgradeFromV1(snapshot: StoredSnapshot, row: Pick<HoldRow, 'updated_at' | 'created_at'>): StoredSnapshot {
+  const pending = snapshot.context.pending as (Omit<PendingOperation, 'committedAt' | 'deadline'> & Partial<PendingOperation>) | null;
+  if (pending === null) return snapshot;
+  const committedAt = pending.operation === 'authorize' ? Number(row.created_at) : Number(row.updated_at);
+  const deadline = pending.operation === 'authorize' ? Number(row.created_at) + SHORTEST_DOCUMENTED_WINDOW_MS : snapshot.context.expiresAt;
+  return { value: snapshot.value, context: { ...snapshot.context, pending: { ...pending, committedAt, deadline } } };
 }
 
 /** Maps a holds row to the Hold domain object. */
@@ -58,7 +73,7 @@ export function toHold(row: HoldRow): Hold {
     onExpiry: row.on_expiry as OnExpiry,
     onExpiryAmount: nullableNumber(row.on_expiry_amount),
     closed: isClosed(value, context),
-    pending: context.pending,
+    pending: value === 'declined' ? null : context.pending,
     lastError: context.lastError,
     version: Number(row.version),
     createdAt: Number(row.created_at),

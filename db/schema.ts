@@ -34,6 +34,8 @@ export interface HoldsTable {
   on_expiry_explicit: Generated<number>;
   /** When hold.expiring_soon was written for this hold. */
   expiry_warned_at: number | null;
+  /** JSON: what re-sending the authorization needs (subscription, order, metadata; never card data). */
+  authorize_request: string | null;
 }
 
 export interface WebhookOutboxTable {

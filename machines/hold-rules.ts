@@ -11,7 +11,7 @@ export interface Capabilities {
 
 /** Why the machine refuses a command; the service maps each code to an error class. */
 export interface Refusal {
-  code: 'INVALID_AMOUNT' | 'HOLD_EXPIRED' | 'CAPTURE_LIMIT_REACHED' | 'AMOUNT_EXCEEDS_AUTHORIZED';
+  code: 'INVALID_AMOUNT' | 'HOLD_EXPIRED' | 'CAPTURE_LIMIT_REACHED' | 'AMOUNT_EXCEEDS_AUTHORIZED' | 'INVALID_RESOLUTION';
   message: string;
 }
 
@@ -86,4 +86,36 @@ export function onExpiryRefusal(
     return { code: 'INVALID_AMOUNT', message: 'an amount only goes with a capture plan' };
   }
   return captureRefusal(ctx, amount, at);
+}
+
+/** Why an operator's resolution of a flagged hold is not allowed, or null when it is. */
+export function resolutionRefusal(
+  ctx: RuleContext & { pending: { operation: 'authorize' | 'capture' | 'void' } | null },
+  resolution: 'captured' | 'voided' | 'not_captured',
+  amount: number | null,
+  reason: string,
+): Refusal | null {
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    return { code: 'INVALID_RESOLUTION', message: 'a resolution needs a reason (what the gateway console shows)' };
+  }
+  if (ctx.pending === null) {
+    return { code: 'INVALID_RESOLUTION', message: 'the hold has no gateway call to resolve' };
+  }
+  if (resolution !== 'captured') {
+    return amount === null ? null : { code: 'INVALID_RESOLUTION', message: 'an amount only goes with --captured' };
+  }
+  if (ctx.pending.operation === 'authorize') {
+    return {
+      code: 'INVALID_RESOLUTION',
+      message: 'the authorization itself is in question: resolve it as voided or not captured, or retry it to learn its outcome',
+    };
+  }
+  if (amount === null || !Number.isSafeInteger(amount) || amount <= 0) {
+    return { code: 'INVALID_AMOUNT', message: 'a captured resolution needs the captured amount, a positive number of minor units' };
+  }
+  const limit = maxCapturable(ctx.amount, ctx.capabilities.overcaptureBps);
+  if (ctx.capturedAmount + amount > limit) {
+    return { code: 'AMOUNT_EXCEEDS_AUTHORIZED', message: `a capture of ${amount} would bring the total to ${ctx.capturedAmount + amount}, above the limit of ${limit}` };
+  }
+  return null;
 }

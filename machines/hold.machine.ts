@@ -1,17 +1,23 @@
 // The lifecycle of one authorization hold. Pure: the host computes the next snapshot with
 // `transition()`, persists it, and only then performs the effect named by `context.pending`.
 // Gateway results come back as events; time comes in as `at` on every event.
-import { and, assign, not, setup } from 'xstate';
+//
+// The ambiguity rule: once a request may have reached the gateway, the hold never moves back to a
+// pre-call state (`authorized`, `partially_captured`, `declined`) unless the gateway has said
+// definitively that this operation did not happen. An answer to a *resumed* call (after an unknown
+// outcome, or after the process that sent it died) that is not definitive keeps the hold in flight.
+import { and, assign, setup } from 'xstate';
 import {
   type Capabilities,
   captureRefusal,
   isPastExpiry,
   onExpiryRefusal,
+  resolutionRefusal,
   voidRefusal,
 } from './hold-rules.js';
 
-/** Bumped whenever the shape of a persisted snapshot changes; snapshots of other versions are refused. */
-export const HOLD_MACHINE_VERSION = 1;
+/** Bumped whenever the shape of a persisted snapshot changes; older snapshots are upgraded on read. */
+export const HOLD_MACHINE_VERSION = 2;
 
 /** Every state a hold can be in. */
 export const HOLD_STATES = [
@@ -42,12 +48,24 @@ export interface PendingOperation {
   amount: number;
   /** For a capture: release whatever remains afterwards. */
   final: boolean;
-  /** The state to return to if the gateway refuses or the call was never sent. */
+  /** The state to return to if the gateway refuses definitively or the call was never sent. */
   returnTo: 'authorized' | 'partially_captured' | 'declined';
-  /** Attempts whose outcome came back unknown, all under `idempotencyKey`. */
+  /** Answers that left the outcome open (unknown, or not definitive on a resumed call). */
   unknownAttempts: number;
-  /** When the next attempt under the same key may be made, after an unknown outcome. */
+  /** When the next attempt under the same key may be made, after an open answer. */
   retryAt: number | null;
+  /** When the intent was committed: an authorization cannot be older than this moment. */
+  committedAt: number;
+  /** Nothing is sent from this moment on (expiresAt; for an authorization, its earliest possible expiry). */
+  deadline: number | null;
+}
+
+/** The last refusal or failure, and which operation it was about. */
+export interface LastError {
+  code: string;
+  message: string;
+  at: number;
+  operation?: Operation;
 }
 
 export interface HoldContext {
@@ -65,8 +83,7 @@ export interface HoldContext {
   /** Planned capture amount at `actBy`; null means everything still capturable. */
   onExpiryAmount: number | null;
   pending: PendingOperation | null;
-  /** The last refusal or failure, and which operation it was about. */
-  lastError: { code: string; message: string; at: number; operation?: Operation } | null;
+  lastError: LastError | null;
 }
 
 export interface HoldInput {
@@ -76,25 +93,41 @@ export interface HoldInput {
   idempotencyKey: string;
   onExpiry: OnExpiry;
   onExpiryAmount?: number | null;
+  /** When the authorize intent is committed (the row's creation). */
+  at: number;
+  /** The earliest the authorization could expire: `at` + the gateway's shortest window. */
+  deadline: number;
 }
+
+/** How an operator says a flagged hold ended, after checking the gateway's console. */
+export type Resolution = 'captured' | 'voided' | 'not_captured';
 
 export type HoldEvent =
   | { type: 'AUTHORIZED'; amount: number; authorizedAt: number; expiresAt: number; at: number }
-  | { type: 'AUTHORIZE_DECLINED'; code: string; message: string; at: number }
   | { type: 'CAPTURE'; amount: number; final: boolean; idempotencyKey: string; at: number }
   | { type: 'CAPTURE_APPROVED'; amount: number; at: number }
   | { type: 'VOID'; idempotencyKey: string; at: number }
   | { type: 'VOID_APPROVED'; at: number }
-  /** The gateway refused the pending capture or void: nothing happened, the hold returns. */
+  /** The gateway refused the pending operation definitively (an issuer decline): nothing happened. */
   | { type: 'OPERATION_DECLINED'; code: string; message: string; at: number }
-  /** The pending call was never sent (connection refused, DNS): safe to decide again. */
-  | { type: 'OPERATION_NOT_SENT'; reason: string; at: number }
+  /**
+   * The call was not processed (unreachable, throttled, credentials, a request the gateway would not
+   * read, a key-reuse refusal). Definitive only for a first call: on a resumed call an earlier
+   * attempt may have taken effect, so the hold stays in flight until `retryAt`.
+   */
+  | { type: 'OPERATION_NOT_SENT'; code: string; reason: string; resumed: boolean; retryAt: number; at: number }
   /** The pending call may or may not have happened; retry under the same key from `retryAt`. */
   | { type: 'OUTCOME_UNKNOWN'; reason: string; retryAt: number; at: number }
   | { type: 'EXPIRE'; at: number }
   /** Give up on an in-flight call whose outcome cannot be learned: an operator must reconcile it. */
   | { type: 'FLAG'; reason: string; at: number }
-  | { type: 'SET_ON_EXPIRY'; onExpiry: OnExpiry; amount: number | null; at: number };
+  | { type: 'SET_ON_EXPIRY'; onExpiry: OnExpiry; amount: number | null; at: number }
+  /** Re-send the pending call now, under its key (an operator's `retry`). */
+  | { type: 'RETRY'; at: number }
+  /** An authorization that was definitively never sent is sent again under the same key. */
+  | { type: 'RESEND_AUTHORIZE'; deadline: number; at: number }
+  /** An operator records what the gateway's console shows for a flagged hold. */
+  | { type: 'RESOLVE'; resolution: Resolution; amount: number | null; reason: string; at: number };
 
 export type HoldEventType = HoldEvent['type'];
 
@@ -118,8 +151,13 @@ const PLACEHOLDER_CONTEXT: HoldContext = {
   lastError: null,
 };
 
-// What capturing and voiding share: a refusal or a call never sent returns the hold where it was;
-// an unknown outcome stays in flight (same key); past expiresAt, or flagged, an operator decides.
+/** True when an answer about `pending` cannot be trusted to mean "it did not happen". */
+export function isResumedCall(pending: PendingOperation | null, resumed: boolean): boolean {
+  return resumed || (pending?.unknownAttempts ?? 0) > 0;
+}
+
+// What capturing and voiding share: a definitive refusal or a first call never sent returns the hold
+// where it was; an open answer stays in flight (same key); past expiresAt, or flagged, an operator decides.
 function settleInFlight(self: 'capturing' | 'voiding') {
   return {
     OPERATION_DECLINED: [
@@ -127,12 +165,14 @@ function settleInFlight(self: 'capturing' | 'voiding') {
       { target: 'partially_captured', actions: 'recordDecline' },
     ],
     OPERATION_NOT_SENT: [
+      { guard: 'notSentIsOpen', target: self, actions: 'recordOpenAnswer' },
       { guard: 'returnsToAuthorized', target: 'authorized', actions: 'recordNotSent' },
       { target: 'partially_captured', actions: 'recordNotSent' },
     ],
     OUTCOME_UNKNOWN: { target: self, actions: 'recordUnknown' },
+    RETRY: { guard: 'beforeDeadline', target: self, actions: 'retryNow' },
     FLAG: { target: 'needs_attention', actions: 'recordFlag' },
-    EXPIRE: { guard: 'isPastExpiry', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
+    EXPIRE: { guard: 'pastDeadline', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
   } as const;
 }
 
@@ -156,15 +196,29 @@ export const holdMachine = setup({
     },
     canVoid: ({ context, event }) => !context.remainderReleased && voidRefusal(context, event.at) === null,
     isPastExpiry: ({ context, event }) => isPastExpiry(context, event.at),
-    isOpen: ({ context }) => !context.remainderReleased,
+    pastDeadline: ({ context, event }) => {
+      const deadline = context.pending?.deadline ?? context.expiresAt;
+      return deadline === null || event.at >= deadline;
+    },
+    beforeDeadline: ({ context, event }) => {
+      const deadline = context.pending?.deadline ?? context.expiresAt;
+      return context.pending !== null && deadline !== null && event.at < deadline;
+    },
     validOnExpiry: ({ context, event }) => {
       const e = event as Ev<'SET_ON_EXPIRY'>;
       return !context.remainderReleased && onExpiryRefusal(context, e.onExpiry, e.amount, e.at) === null;
     },
-    validAuthorization: ({ event }) => {
+    validAuthorization: ({ context, event }) => {
       const e = event as Ev<'AUTHORIZED'>;
-      return Number.isSafeInteger(e.amount) && e.amount > 0 && e.expiresAt > e.authorizedAt;
+      const committedAt = context.pending?.committedAt ?? e.authorizedAt;
+      return Number.isSafeInteger(e.amount) && e.amount > 0 && e.expiresAt > e.authorizedAt && e.authorizedAt <= committedAt;
     },
+    // A capture approval is applied only for a positive amount within what was asked.
+    validCaptureApproval: ({ context, event }) => {
+      const e = event as Ev<'CAPTURE_APPROVED'>;
+      return Number.isSafeInteger(e.amount) && e.amount > 0 && e.amount <= (context.pending?.amount ?? 0);
+    },
+    notSentIsOpen: ({ context, event }) => isResumedCall(context.pending, (event as Ev<'OPERATION_NOT_SENT'>).resumed),
     captureCompletes: ({ context, event }) =>
       context.capturedAmount + (event as Ev<'CAPTURE_APPROVED'>).amount >= context.amount,
     captureCloses: ({ context }) =>
@@ -174,7 +228,22 @@ export const holdMachine = setup({
     pendingAuthorize: ({ context }) => context.pending?.operation === 'authorize',
     pendingCapture: ({ context }) => context.pending?.operation === 'capture',
     pendingVoid: ({ context }) => context.pending?.operation === 'void',
-    returnsToPartial: ({ context }) => context.pending?.returnTo === 'partially_captured',
+    // An authorization whose request was definitively never sent may be sent again under its key.
+    neverSent: ({ context }) => context.pending?.operation === 'authorize' && context.lastError?.code === 'NOT_SENT',
+    validResolution: ({ context, event }) => {
+      const e = event as Ev<'RESOLVE'>;
+      return resolutionRefusal(context, e.resolution, e.amount, e.reason) === null;
+    },
+    resolvedCaptured: ({ event }) => (event as Ev<'RESOLVE'>).resolution === 'captured',
+    resolvedVoided: ({ event }) => (event as Ev<'RESOLVE'>).resolution === 'voided',
+    resolvedCaptureCompletes: ({ context, event }) =>
+      context.capturedAmount + ((event as Ev<'RESOLVE'>).amount ?? 0) >= context.amount,
+    // "Not captured" while the window is still open: the hold is open again, as if refused.
+    resolvedNotCapturedOpen: ({ context, event }) =>
+      (event as Ev<'RESOLVE'>).resolution === 'not_captured' &&
+      context.pending?.operation !== 'authorize' &&
+      context.expiresAt !== null &&
+      event.at < context.expiresAt,
   },
   actions: {
     // The one effect the host performs, after persisting the snapshot that names it.
@@ -190,6 +259,8 @@ export const holdMachine = setup({
           returnTo: context.captureCount === 0 ? ('authorized' as const) : ('partially_captured' as const),
           unknownAttempts: 0,
           retryAt: null,
+          committedAt: e.at,
+          deadline: context.expiresAt,
         },
         lastError: null,
       };
@@ -205,55 +276,98 @@ export const holdMachine = setup({
           returnTo: context.captureCount === 0 ? ('authorized' as const) : ('partially_captured' as const),
           unknownAttempts: 0,
           retryAt: null,
+          committedAt: e.at,
+          deadline: context.expiresAt,
         },
         lastError: null,
       };
     }),
     applyAuthorization: assign(({ event }) => {
       const e = event as Ev<'AUTHORIZED'>;
-      return { amount: e.amount, authorizedAt: e.authorizedAt, expiresAt: e.expiresAt, ...clearPending };
+      return { amount: e.amount, authorizedAt: e.authorizedAt, expiresAt: e.expiresAt, lastError: null, ...clearPending };
     }),
     applyCapture: assign(({ context, event }) => ({
       capturedAmount: context.capturedAmount + (event as Ev<'CAPTURE_APPROVED'>).amount,
       captureCount: context.captureCount + 1,
+      lastError: null,
       ...clearPending,
     })),
     releaseRemainder: assign({ remainderReleased: true }),
-    recordVoid: assign(clearPending),
+    recordVoid: assign({ lastError: null, ...clearPending }),
     // A declined capture is never retried on its own: the plan becomes a void, so the sweeper
     // releases the customer's funds instead (an operator may set it back to capture).
     recordDecline: assign(({ context, event }) => {
-      const e = event as Ev<'OPERATION_DECLINED'> | Ev<'AUTHORIZE_DECLINED'>;
+      const e = event as Ev<'OPERATION_DECLINED'>;
       const operation = context.pending?.operation;
       const planChange = operation === 'capture' ? { onExpiry: 'void' as const, onExpiryAmount: null } : {};
-      return { lastError: { code: e.code, message: e.message, at: e.at, ...(operation ? { operation } : {}) }, ...planChange, ...clearPending };
+      // A declined authorization keeps its pending record: the request it describes is the one refused.
+      const pending = operation === 'authorize' ? {} : clearPending;
+      return { lastError: { code: e.code, message: e.message, at: e.at, ...(operation ? { operation } : {}) }, ...planChange, ...pending };
     }),
-    recordNotSent: assign(({ event }) => {
+    recordNotSent: assign(({ context, event }) => {
       const e = event as Ev<'OPERATION_NOT_SENT'>;
-      return { lastError: { code: 'NOT_SENT', message: e.reason, at: e.at }, ...clearPending };
+      const operation = context.pending?.operation;
+      const pending = operation === 'authorize' ? {} : clearPending;
+      return { lastError: { code: 'NOT_SENT', message: e.reason, at: e.at, ...(operation ? { operation } : {}) }, ...pending };
+    }),
+    // An answer that leaves the outcome open: same key, next attempt at retryAt.
+    recordOpenAnswer: assign(({ context, event }) => {
+      const e = event as Ev<'OPERATION_NOT_SENT'>;
+      const pending = context.pending;
+      return {
+        pending: pending && { ...pending, unknownAttempts: pending.unknownAttempts + 1, retryAt: e.retryAt },
+        lastError: {
+          code: e.code,
+          message: `${e.reason} (an earlier attempt may have taken effect; retried under the same key)`,
+          at: e.at,
+          ...(pending ? { operation: pending.operation } : {}),
+        },
+      };
     }),
     recordUnknown: assign(({ context, event }) => {
       const e = event as Ev<'OUTCOME_UNKNOWN'>;
       const pending = context.pending;
       return {
         pending: pending && { ...pending, unknownAttempts: pending.unknownAttempts + 1, retryAt: e.retryAt },
-        lastError: { code: 'OUTCOME_UNKNOWN', message: e.reason, at: e.at },
+        lastError: { code: 'OUTCOME_UNKNOWN', message: e.reason, at: e.at, ...(pending ? { operation: pending.operation } : {}) },
+      };
+    }),
+    retryNow: assign(({ context, event }) => ({
+      pending: context.pending && { ...context.pending, retryAt: event.at },
+    })),
+    resendAuthorize: assign(({ context, event }) => {
+      const e = event as Ev<'RESEND_AUTHORIZE'>;
+      const pending = context.pending as PendingOperation;
+      return {
+        pending: { ...pending, unknownAttempts: 0, retryAt: null, committedAt: e.at, deadline: e.deadline },
+        lastError: null,
       };
     }),
     recordOnExpiry: assign(({ event }) => {
       const e = event as Ev<'SET_ON_EXPIRY'>;
       return { onExpiry: e.onExpiry, onExpiryAmount: e.amount };
     }),
-    recordFlag: assign(({ event }) => ({
-      lastError: { code: 'FLAGGED', message: (event as Ev<'FLAG'>).reason, at: event.at },
-    })),
-    recordUnresolvedAtExpiry: assign(({ event }) => ({
+    recordFlag: assign(({ context, event }) => ({
       lastError: {
-        code: 'UNRESOLVED_AT_EXPIRY',
-        message: 'the window closed while a gateway outcome was still unknown; an operator must reconcile it',
+        code: 'FLAGGED',
+        message: (event as Ev<'FLAG'>).reason,
         at: event.at,
+        ...(context.pending ? { operation: context.pending.operation } : {}),
       },
     })),
+    recordUnresolvedAtExpiry: assign(({ context, event }) => ({
+      lastError: {
+        code: 'UNRESOLVED_AT_EXPIRY',
+        message: 'the window closed while a gateway outcome was still open; an operator must reconcile it',
+        at: event.at,
+        ...(context.pending ? { operation: context.pending.operation } : {}),
+      },
+    })),
+    applyResolvedCapture: assign(({ context, event }) => {
+      const e = event as Ev<'RESOLVE'>;
+      return { capturedAmount: context.capturedAmount + (e.amount ?? 0), captureCount: context.captureCount + 1, lastError: null, ...clearPending };
+    }),
+    clearForResolution: assign({ lastError: null, ...clearPending }),
   },
 }).createMachine({
   id: 'hold',
@@ -279,6 +393,8 @@ export const holdMachine = setup({
       returnTo: 'declined',
       unknownAttempts: 0,
       retryAt: null,
+      committedAt: input.at,
+      deadline: input.deadline,
     },
     lastError: null,
   }),
@@ -286,11 +402,16 @@ export const holdMachine = setup({
     authorizing: {
       on: {
         AUTHORIZED: { guard: 'validAuthorization', target: 'authorized', actions: 'applyAuthorization' },
-        AUTHORIZE_DECLINED: { target: 'declined', actions: 'recordDecline' },
+        OPERATION_DECLINED: { target: 'declined', actions: 'recordDecline' },
         OUTCOME_UNKNOWN: { target: 'authorizing', actions: 'recordUnknown' },
+        OPERATION_NOT_SENT: [
+          { guard: 'notSentIsOpen', target: 'authorizing', actions: 'recordOpenAnswer' },
+          // Nothing reached the gateway, so no funds are held: the authorization did not happen.
+          { target: 'declined', actions: 'recordNotSent' },
+        ],
+        RETRY: { guard: 'beforeDeadline', target: 'authorizing', actions: 'retryNow' },
         FLAG: { target: 'needs_attention', actions: 'recordFlag' },
-        // Nothing reached the gateway, so no funds are held: the authorization did not happen.
-        OPERATION_NOT_SENT: { target: 'declined', actions: 'recordNotSent' },
+        EXPIRE: { guard: 'pastDeadline', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
       },
     },
     authorized: {
@@ -304,9 +425,9 @@ export const holdMachine = setup({
     capturing: {
       on: {
         CAPTURE_APPROVED: [
-          { guard: 'captureCompletes', target: 'captured', actions: 'applyCapture' },
-          { guard: 'captureCloses', target: 'partially_captured', actions: ['applyCapture', 'releaseRemainder'] },
-          { target: 'partially_captured', actions: 'applyCapture' },
+          { guard: and(['validCaptureApproval', 'captureCompletes']), target: 'captured', actions: 'applyCapture' },
+          { guard: and(['validCaptureApproval', 'captureCloses']), target: 'partially_captured', actions: ['applyCapture', 'releaseRemainder'] },
+          { guard: 'validCaptureApproval', target: 'partially_captured', actions: 'applyCapture' },
         ],
         ...settleInFlight('capturing'),
       },
@@ -328,30 +449,53 @@ export const holdMachine = setup({
         ...settleInFlight('voiding'),
       },
     },
-    // Flagged for an operator: an outcome stayed unknown until the window closed (or could not be
-    // learned). A late answer about the pending operation (reconciliation) is still applied; nothing
-    // new is ever sent from here.
+    // Flagged for an operator: an outcome stayed open until the window closed, or could not be
+    // learned, or the gateway's answer disagreed with the hold. A late answer about the pending
+    // operation (reconciliation) is still applied; nothing new is sent from here unless an operator
+    // asks for a retry before the deadline.
     needs_attention: {
       on: {
         AUTHORIZED: { guard: and(['pendingAuthorize', 'validAuthorization']), target: 'authorized', actions: 'applyAuthorization' },
-        AUTHORIZE_DECLINED: { guard: 'pendingAuthorize', target: 'declined', actions: 'recordDecline' },
         CAPTURE_APPROVED: [
-          { guard: and(['pendingCapture', 'captureCompletes']), target: 'captured', actions: 'applyCapture' },
-          { guard: 'pendingCapture', target: 'partially_captured', actions: ['applyCapture', 'releaseRemainder'] },
+          { guard: and(['pendingCapture', 'validCaptureApproval', 'captureCompletes']), target: 'captured', actions: 'applyCapture' },
+          { guard: and(['pendingCapture', 'validCaptureApproval']), target: 'partially_captured', actions: ['applyCapture', 'releaseRemainder'] },
         ],
         VOID_APPROVED: [
           { guard: and(['pendingVoid', 'nothingCaptured']), target: 'voided', actions: 'recordVoid' },
           { guard: 'pendingVoid', target: 'partially_captured', actions: ['recordVoid', 'releaseRemainder'] },
         ],
         OPERATION_DECLINED: [
-          { guard: and([not('pendingAuthorize'), 'nothingCaptured']), target: 'expired', actions: 'recordDecline' },
-          { guard: not('pendingAuthorize'), target: 'partially_captured', actions: ['recordDecline', 'releaseRemainder'] },
+          { guard: 'pendingAuthorize', target: 'declined', actions: 'recordDecline' },
+          { guard: 'nothingCaptured', target: 'expired', actions: 'recordDecline' },
+          { target: 'partially_captured', actions: ['recordDecline', 'releaseRemainder'] },
         ],
+        RETRY: [
+          { guard: and(['beforeDeadline', 'pendingAuthorize']), target: 'authorizing', actions: 'retryNow' },
+          { guard: and(['beforeDeadline', 'pendingCapture']), target: 'capturing', actions: 'retryNow' },
+          { guard: and(['beforeDeadline', 'pendingVoid']), target: 'voiding', actions: 'retryNow' },
+        ],
+        // Every branch needs a valid resolution, so an invalid one is refused (can() is false).
+        RESOLVE: [
+          { guard: and(['validResolution', 'resolvedCaptured', 'resolvedCaptureCompletes']), target: 'captured', actions: 'applyResolvedCapture' },
+          { guard: and(['validResolution', 'resolvedCaptured']), target: 'partially_captured', actions: ['applyResolvedCapture', 'releaseRemainder'] },
+          { guard: and(['validResolution', 'resolvedVoided', 'nothingCaptured']), target: 'voided', actions: 'clearForResolution' },
+          { guard: and(['validResolution', 'resolvedVoided']), target: 'partially_captured', actions: ['clearForResolution', 'releaseRemainder'] },
+          { guard: and(['validResolution', 'resolvedNotCapturedOpen', 'nothingCaptured']), target: 'authorized', actions: 'clearForResolution' },
+          { guard: and(['validResolution', 'resolvedNotCapturedOpen']), target: 'partially_captured', actions: 'clearForResolution' },
+          { guard: and(['validResolution', 'pendingAuthorize']), target: 'declined', actions: 'clearForResolution' },
+          { guard: and(['validResolution', 'nothingCaptured']), target: 'expired', actions: 'clearForResolution' },
+          { guard: 'validResolution', target: 'partially_captured', actions: ['clearForResolution', 'releaseRemainder'] },
+        ],
+      },
+    },
+    // Not final: an authorization that was definitively never sent can be sent again under its key.
+    declined: {
+      on: {
+        RESEND_AUTHORIZE: { guard: 'neverSent', target: 'authorizing', actions: 'resendAuthorize' },
       },
     },
     captured: { type: 'final' },
     voided: { type: 'final' },
     expired: { type: 'final' },
-    declined: { type: 'final' },
   },
 });

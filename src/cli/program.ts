@@ -69,6 +69,8 @@ export function buildProgram(): Command {
     registerCapture,
     registerVoid,
     registerOnExpiry,
+    registerResolve,
+    registerRetry,
     registerStats,
     registerSweep,
     registerDaemon,
@@ -182,6 +184,34 @@ export function registerOnExpiry(program: Command): void {
     .option('--amount <decimal>', "with capture: amount in major units of the hold's currency")
     .action(async (holdId: string, plan: string, options: { amount?: string }) => {
       const hold = await withHoldfast(program, async (hf) => (await import('./commands/on-expiry.js')).onExpiryCommand(hf, { holdId, plan, ...options }));
+      emit(program, hold, holdToJson, holdText);
+    });
+}
+
+/** `holdfast resolve`. */
+export function registerResolve(program: Command): void {
+  program
+    .command('resolve')
+    .description('record how a hold that needs attention ended, as the gateway console shows it')
+    .argument('<hold-id>')
+    .option('--captured <decimal>', "the console shows this amount captured (major units of the hold's currency)")
+    .option('--voided', 'the console shows the authorization voided')
+    .option('--not-captured', 'the console shows nothing captured')
+    .option('--reason <text>', 'what the console shows, for the journal (required)')
+    .action(async (holdId: string, options: { captured?: string; voided?: boolean; notCaptured?: boolean; reason?: string }) => {
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/resolve.js')).resolveCommand(hf, { holdId, ...options }), { gateways: false });
+      emit(program, hold, holdToJson, holdText);
+    });
+}
+
+/** `holdfast retry`. */
+export function registerRetry(program: Command): void {
+  program
+    .command('retry')
+    .description("send a hold's in-flight gateway call again now, under its idempotency key")
+    .argument('<hold-id>')
+    .action(async (holdId: string) => {
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/retry.js')).retryCommand(hf, { holdId }));
       emit(program, hold, holdToJson, holdText);
     });
 }

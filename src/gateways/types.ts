@@ -1,6 +1,9 @@
 // The contract every gateway adapter implements. The service only ever sees these types; wire
 // formats stay inside src/gateways/<name>/.
 import type { Capabilities } from '../../machines/hold-rules.js';
+import type { RefusalKind } from '../../machines/gateway-answer.js';
+
+export type { RefusalKind };
 
 export type CardType = 'credit' | 'debit' | 'unknown';
 
@@ -8,6 +11,8 @@ export type CardType = 'credit' | 'debit' | 'unknown';
 export interface GatewayCapabilities extends Capabilities {
   partialCapture: boolean;
   reauthorization: boolean;
+  /** A capture names the stored card (Kushki OneClick): a hold without a subscription id can only be voided. */
+  captureNeedsSubscription: boolean;
 }
 
 /** One HTTP (or in-process) exchange, already redacted: safe to store and log. */
@@ -80,17 +85,20 @@ export interface CaptureApproved extends OutcomeBase {
   amount: number;
   /** A reference the gateway gave to the capture itself (Kushki issues a new ticket number). */
   captureRef: string | null;
+  /** The authorization the gateway says it captured, when its answer names it (checked against the hold). */
+  authorizationRef?: string | null;
 }
 
 export interface VoidApproved extends OutcomeBase {
   kind: 'approved';
 }
 
-/** A final refusal by the gateway: nothing happened. */
+/** A refusal by the gateway; `refusal` says what it tells about the operation (see RefusalKind). */
 export interface Declined extends OutcomeBase {
   kind: 'declined';
   code: string;
   message: string;
+  refusal: RefusalKind;
 }
 
 /** The request may have taken effect (timeout, 5xx, reset, unreadable body): retry under the same key. */
@@ -121,6 +129,8 @@ export type VoidOutcome = VoidApproved | Failure;
 export interface Gateway {
   readonly name: string;
   readonly capabilities: GatewayCapabilities;
+  /** Configured credentials (tokens, merchant ids): removed from anything holdfast stores or logs. */
+  readonly secrets?: readonly string[];
   /** Throws a ValidationError when the gateway could not even build this request (nothing is sent). */
   checkAuthorize?(req: AuthorizeRequest): void;
   authorize(req: AuthorizeRequest): Promise<AuthorizeOutcome>;

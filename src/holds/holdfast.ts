@@ -1,9 +1,9 @@
 // The embedded API: what an order-fulfilment system calls. Amounts are integer minor units, times
 // UTC epoch ms. Every write goes through HoldEngine (version-checked, write-ahead).
-import { createHash } from 'node:crypto';
 import pino, { type Logger } from 'pino';
-import { HOLD_STATES, type HoldState, type OnExpiry } from '../../machines/hold.machine.js';
-import { captureRefusal, onExpiryRefusal, remainingAmount, type Refusal } from '../../machines/hold-rules.js';
+import { HOLD_STATES, IN_FLIGHT_STATES, type HoldState, type OnExpiry, type Resolution } from '../../machines/hold.machine.js';
+import { captureRefusal, onExpiryRefusal, remainingAmount, resolutionRefusal, type Refusal } from '../../machines/hold-rules.js';
+import { callerCaptureKey, captureKey, MAX_CALLER_KEY_LENGTH, voidKey } from '../../machines/idempotency-keys.js';
 import { openStore, type Store, writeAtomically } from '../../db/connection.js';
 import { type HoldRow, readSnapshot, toHold } from '../../db/hold-mapper.js';
 import {
@@ -19,25 +19,27 @@ import {
   sortPosition,
 } from '../../db/holds.repository.js';
 import { type Clock, systemClock } from '../clock.js';
-import { createExpiryPolicy, deadlines, type ExpiryPolicy } from '../policy/expiry-policy.js';
+import { createExpiryPolicy, deadlines, type ExpiryPolicy, windowFor } from '../policy/expiry-policy.js';
 import type { CardInput, CardType, Gateway } from '../gateways/types.js';
 import { assertPositiveMinorUnits, requireCurrency } from '../money/money.js';
 import {
   CaptureNotAllowedError,
   GatewayDeclinedError,
   HoldExpiredError,
+  HoldfastError,
   HoldNotFoundError,
   IdempotencyKeyReusedError,
   InvalidAmountError,
   InvalidTransitionError,
   ValidationError,
 } from '../errors.js';
-import { HoldEngine } from './hold-engine.js';
+import { HoldEngine, type PerformResult } from './hold-engine.js';
+import { authorizeFingerprint, parseAuthorizeRequest, serializeAuthorizeRequest } from './authorize-request.js';
 import { isHoldId, newHoldId } from './ids.js';
 import { newHoldRow } from './new-hold-row.js';
 import type { Actor, GatewayExchange, Hold, HoldTransition } from './types.js';
 import { sweep, type SweepOptions, type SweepReport } from '../sweeper/sweep.js';
-import { redactLogRecord } from '../gateways/redact.js';
+import { findPans, redactLogRecord } from '../gateways/redact.js';
 
 export interface OpenHoldfastOptions {
   /** A SQLite file path or a `postgres://` URL (created/migrated as needed). Default `./holdfast.db`. */
@@ -50,6 +52,8 @@ export interface OpenHoldfastOptions {
   logger?: Logger;
   /** Who is acting, for the transition journal (default `api`; the CLI passes `cli`). */
   actor?: Actor;
+  /** Other secrets (a webhook secret, tokens) removed from everything holdfast stores or logs. */
+  secrets?: readonly string[];
 }
 
 export interface AuthorizeInput {
@@ -86,6 +90,16 @@ export interface CaptureOptions {
   idempotencyKey?: string;
 }
 
+/** What an operator found in the gateway's console for a hold that needs attention. */
+export interface ResolveInput {
+  /** `captured` (with the amount the console shows), `voided`, or `not_captured`. */
+  resolution: Resolution;
+  /** Minor units captured, with `captured` only. */
+  amount?: number | null;
+  /** What the console shows, for the journal; required. */
+  reason: string;
+}
+
 export interface ListOptions {
   state?: HoldState;
   gateway?: string;
@@ -114,6 +128,10 @@ export interface Holdfast {
   capture(id: string, options?: CaptureOptions): Promise<Hold>;
   void(id: string): Promise<Hold>;
   setOnExpiry(id: string, onExpiry: OnExpiry, options?: { amount?: number | null }): Promise<Hold>;
+  /** Records how a hold that needs attention ended, as an operator read it from the gateway's console. */
+  resolve(id: string, input: ResolveInput): Promise<Hold>;
+  /** Sends a hold's in-flight call again now, under its idempotency key (an operator's retry). */
+  retry(id: string): Promise<Hold>;
   get(id: string): Promise<Hold>;
   list(options?: ListOptions): Promise<HoldPage>;
   history(id: string): Promise<HoldHistory>;
@@ -140,7 +158,7 @@ export async function openHoldfast(options: OpenHoldfastOptions = {}): Promise<H
   const configured = options.gateways ?? (await import('../gateways/from-env.js')).gatewaysFromEnv(process.env, { clock, logger });
   for (const gateway of configured) gateways.set(gateway.name, gateway);
   const store = await openStore(options.database ?? './holdfast.db');
-  const engine = new HoldEngine(store, gateways, options.policy ?? createExpiryPolicy(), clock, logger);
+  const engine = new HoldEngine(store, gateways, options.policy ?? createExpiryPolicy(), clock, logger, options.secrets ?? []);
   return new HoldfastApi(engine, options.actor ?? 'api');
 }
 
@@ -159,18 +177,23 @@ class HoldfastApi implements Holdfast {
     requireCurrency(input.currency);
     assertPositiveMinorUnits(input.amount);
     const onExpiry = checkOnExpiry(input.onExpiry ?? 'void');
-    const requestHash = hashRequest({
+    // Before anything is written: a gateway without a window would strand the authorization.
+    const shortestWindow = windowFor(this.engine.policy, input.gateway, 'unknown');
+    checkMetadata(input.metadata);
+    const fingerprint = authorizeFingerprint({
       gateway: input.gateway,
       amount: input.amount,
       currency: input.currency,
       subscriptionId: input.subscriptionId ?? null,
       orderId: input.orderId ?? null,
       onExpiry,
+      metadata: input.metadata ?? null,
+      card: input.card,
     });
     if (input.idempotencyKey !== undefined) {
       checkKey(input.idempotencyKey);
       const existing = await findHoldRowByIdempotencyKey(this.store.db, input.idempotencyKey);
-      if (existing) return this.replayAuthorize(existing, requestHash, input);
+      if (existing) return this.replayAuthorize(existing, fingerprint, input);
     }
     const key = input.idempotencyKey ?? `auth_${newHoldId().slice(5)}`;
     // Input the gateway could not even send is refused before any row exists.
@@ -187,7 +210,9 @@ class HoldfastApi implements Holdfast {
         onExpiry,
         onExpiryExplicit: input.onExpiry !== undefined,
         idempotencyKey: key,
-        requestKey: { key, hash: requestHash },
+        requestKey: { key, hash: fingerprint },
+        authorizeRequest: serializeAuthorizeRequest({ subscriptionId: input.subscriptionId, orderId: input.orderId, metadata: input.metadata, hasCard: input.card !== undefined }),
+        deadline: now + shortestWindow,
         orderId: input.orderId ?? null,
         subscriptionId: input.subscriptionId ?? null,
         cardType: 'unknown',
@@ -203,19 +228,25 @@ class HoldfastApi implements Holdfast {
     } catch (error) {
       // Two callers raced with the same key: the other one's hold is the answer.
       const other = input.idempotencyKey === undefined ? undefined : await findHoldRowByIdempotencyKey(this.store.db, input.idempotencyKey);
-      if (other) return this.replayAuthorize(other, requestHash, input);
+      if (other) return this.replayAuthorize(other, fingerprint, input);
       throw error;
     }
-    return this.engine.perform(row, this.actor, { card: input.card, metadata: input.metadata });
+    return unwrap(await this.engine.perform(row, this.actor, { card: input.card, resumed: false }));
   }
 
-  // A repeated authorize: same parameters get the same hold (resuming an unknown outcome under the
-  // same key); different parameters are refused.
-  private async replayAuthorize(row: HoldRow, requestHash: string, input: AuthorizeInput): Promise<Hold> {
-    if (row.request_hash !== requestHash) throw new IdempotencyKeyReusedError(input.idempotencyKey ?? '');
+  // A repeated authorize: same parameters get the same hold (resuming an open outcome under the same
+  // key, or sending again one that was never sent); different parameters are refused.
+  private async replayAuthorize(row: HoldRow, fingerprint: string, input: AuthorizeInput): Promise<Hold> {
+    if (row.request_hash !== fingerprint) throw new IdempotencyKeyReusedError(input.idempotencyKey ?? '');
     const hold = toHold(row);
     if (hold.state === 'authorizing' && hold.pending && hold.pending.retryAt !== null) {
-      return this.engine.perform(row, this.actor, { card: input.card, metadata: input.metadata });
+      return unwrap(await this.engine.perform(row, this.actor, { card: input.card, resumed: true }));
+    }
+    if (hold.state === 'declined' && hold.lastError?.code === 'NOT_SENT') {
+      const now = this.engine.clock.now();
+      const deadline = now + windowFor(this.engine.policy, row.gateway, 'unknown');
+      const { row: resent } = await this.engine.commit(row, { type: 'RESEND_AUTHORIZE', deadline, at: now }, this.actor);
+      return unwrap(await this.engine.perform(resent, this.actor, { card: input.card, resumed: false }));
     }
     if (hold.state === 'declined' && hold.lastError) {
       throw new GatewayDeclinedError(hold.id, hold.lastError.code, hold.lastError.message, 'authorize');
@@ -229,6 +260,12 @@ class HoldfastApi implements Holdfast {
     assertPositiveMinorUnits(input.amount);
     const onExpiry = checkOnExpiry(input.onExpiry ?? 'void');
     const cardType = input.cardType ?? 'unknown';
+    if (onExpiry === 'capture' && gateway.capabilities.captureNeedsSubscription && !input.subscriptionId) {
+      throw new ValidationError(
+        'SUBSCRIPTION_REQUIRED',
+        `${input.gateway} captures through the stored card: a hold without a subscription id can only be voided; pass its subscription id or track it with on-expiry void`,
+      );
+    }
     if (!['credit', 'debit', 'unknown'].includes(cardType)) {
       throw new ValidationError('INVALID_CARD_TYPE', `card type must be credit, debit or unknown, got ${JSON.stringify(cardType)}`);
     }
@@ -239,7 +276,7 @@ class HoldfastApi implements Holdfast {
     if (!Number.isSafeInteger(input.authorizedAt) || input.authorizedAt > now + FUTURE_TOLERANCE_MS) {
       throw new ValidationError('INVALID_DATE', 'authorizedAt must be an epoch-ms time that is not in the future');
     }
-    const { expiresAt, actBy } = deadlines(this.engine.policy, input.gateway, cardType, input.authorizedAt);
+    const { expiresAt, actBy } = deadlines(this.engine.policy, input.gateway, cardType, Math.min(input.authorizedAt, now));
     if (expiresAt <= now) {
       throw new HoldExpiredError('(untracked)', `an authorization made at ${new Date(input.authorizedAt).toISOString()} has already expired (${new Date(expiresAt).toISOString()})`);
     }
@@ -261,19 +298,23 @@ class HoldfastApi implements Holdfast {
         onExpiryExplicit: input.onExpiry !== undefined,
         idempotencyKey: `track_${id}`,
         requestKey: null,
+        authorizeRequest: null,
+        deadline: now,
         orderId: input.orderId ?? null,
         subscriptionId: input.subscriptionId ?? null,
         cardType,
       },
       now,
     );
-    const snapshotAfter = this.engine.preview(row, { type: 'AUTHORIZED', amount: input.amount, authorizedAt: input.authorizedAt, expiresAt, at: now });
+    // An authorization time a little ahead of our clock (skew) counts as now: never later than the intent.
+    const authorizedAt = Math.min(input.authorizedAt, now);
+    const snapshotAfter = this.engine.preview(row, { type: 'AUTHORIZED', amount: input.amount, authorizedAt, expiresAt, at: now });
     const trackedRow: HoldRow = {
       ...row,
       gateway_ref: input.gatewayRef,
       state: 'authorized',
       amount: input.amount,
-      authorized_at: input.authorizedAt,
+      authorized_at: authorizedAt,
       expires_at: expiresAt,
       act_by: actBy,
       next_action_at: actBy,
@@ -297,27 +338,30 @@ class HoldfastApi implements Holdfast {
   async capture(id: string, options: CaptureOptions = {}): Promise<Hold> {
     const row = await this.requireRow(id);
     // Before any intent is written: a hold must never be left in flight for a gateway we cannot call.
-    this.engine.gateway(row.gateway);
+    const gateway = this.engine.gateway(row.gateway);
     const hold = toHold(row);
+    let key: string | undefined;
     if (options.idempotencyKey !== undefined) {
-      checkKey(options.idempotencyKey);
-      if (await hasApprovedExchange(this.store.db, id, 'capture', options.idempotencyKey)) return hold;
+      checkKey(options.idempotencyKey, MAX_CALLER_KEY_LENGTH);
+      // A caller's key belongs to this hold: the same key on another hold is another capture.
+      key = callerCaptureKey(id, options.idempotencyKey);
+      if (await hasApprovedExchange(this.store.db, id, 'capture', key)) return hold;
     }
     if (hold.closed || (hold.state !== 'authorized' && hold.state !== 'partially_captured')) {
       throw new InvalidTransitionError(id, hold.state, 'capture', stateHint(hold));
     }
+    requireCapturable(gateway.capabilities.captureNeedsSubscription, hold);
     const now = this.engine.clock.now();
     const { context } = readSnapshot(row);
     const amount = options.amount ?? remainingAmount(context);
     if (options.amount !== undefined) assertPositiveMinorUnits(options.amount, 'capture amount');
     throwRefusal(id, captureRefusal(context, amount, now));
-    const key = options.idempotencyKey ?? `${id}:capture:${context.captureCount + 1}`;
     const { row: inFlight } = await this.engine.commit(
       row,
-      { type: 'CAPTURE', amount, final: options.final ?? false, idempotencyKey: key, at: now },
+      { type: 'CAPTURE', amount, final: options.final ?? false, idempotencyKey: key ?? captureKey(id, context.captureCount + 1), at: now },
       this.actor,
     );
-    return this.engine.perform(inFlight, this.actor);
+    return unwrap(await this.engine.perform(inFlight, this.actor, { resumed: false }));
   }
 
   async void(id: string): Promise<Hold> {
@@ -331,9 +375,45 @@ class HoldfastApi implements Holdfast {
     if (hold.expiresAt === null || now >= hold.expiresAt) {
       throw new HoldExpiredError(id, 'the authorization has expired; a void now would be a refund, so none is sent');
     }
-    const key = `${id}:void:${hold.captureCount}`;
-    const { row: inFlight } = await this.engine.commit(row, { type: 'VOID', idempotencyKey: key, at: now }, this.actor);
-    return this.engine.perform(inFlight, this.actor);
+    const { row: inFlight } = await this.engine.commit(row, { type: 'VOID', idempotencyKey: voidKey(id, hold.captureCount), at: now }, this.actor);
+    return unwrap(await this.engine.perform(inFlight, this.actor, { resumed: false }));
+  }
+
+  async resolve(id: string, input: ResolveInput): Promise<Hold> {
+    const row = await this.requireRow(id);
+    const hold = toHold(row);
+    if (hold.state !== 'needs_attention') {
+      throw new InvalidTransitionError(id, hold.state, 'resolve', 'only a hold that needs attention is resolved by hand');
+    }
+    const resolution = checkResolution(input?.resolution);
+    const amount = input.amount ?? null;
+    const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+    const now = this.engine.clock.now();
+    throwRefusal(id, resolutionRefusal(readSnapshot(row).context, resolution, amount, reason));
+    const { row: next } = await this.engine.commit(row, { type: 'RESOLVE', resolution, amount, reason, at: now }, 'operator', {
+      detail: { resolution, ...(amount === null ? {} : { amount }), reason: this.engine.redactText(reason), by: this.actor },
+    });
+    return toHold(next);
+  }
+
+  async retry(id: string): Promise<Hold> {
+    const row = await this.requireRow(id);
+    this.engine.gateway(row.gateway);
+    const hold = toHold(row);
+    const inFlight = (IN_FLIGHT_STATES as readonly string[]).includes(hold.state);
+    if (!inFlight && hold.state !== 'needs_attention') {
+      throw new InvalidTransitionError(id, hold.state, 'retry', 'only a gateway call in flight (or flagged before its deadline) can be re-sent');
+    }
+    if (hold.pending?.operation === 'authorize' && parseAuthorizeRequest(row.authorize_request).hasCard) {
+      throw new ValidationError('CARD_DATA_REQUIRED', `hold ${id}: this authorization carried card data, which holdfast never stores; call authorize again with the same idempotency key and the card, or resolve the hold`);
+    }
+    const now = this.engine.clock.now();
+    const deadline = hold.pending?.deadline ?? hold.expiresAt;
+    if (deadline === null || now >= deadline) {
+      throw new HoldExpiredError(id, 'the window has closed; nothing is sent to the gateway any more — resolve the hold instead');
+    }
+    const { row: due } = await this.engine.commit(row, { type: 'RETRY', at: now }, 'operator', { detail: { by: this.actor } });
+    return unwrap(await this.engine.perform(due, 'operator', { resumed: true }));
   }
 
   async setOnExpiry(id: string, onExpiry: OnExpiry, options: { amount?: number | null } = {}): Promise<Hold> {
@@ -342,6 +422,9 @@ class HoldfastApi implements Holdfast {
     const hold = toHold(row);
     if (hold.closed || (hold.state !== 'authorized' && hold.state !== 'partially_captured')) {
       throw new InvalidTransitionError(id, hold.state, 'change the on-expiry plan of', stateHint(hold));
+    }
+    if (onExpiry === 'capture' && this.engine.hasGateway(hold.gateway)) {
+      requireCapturable(this.engine.gateway(hold.gateway).capabilities.captureNeedsSubscription, hold);
     }
     const amount = options.amount ?? null;
     if (amount !== null) assertPositiveMinorUnits(amount, 'on-expiry amount');
@@ -423,6 +506,8 @@ function throwRefusal(id: string, refusal: Refusal | null): void {
     case 'CAPTURE_LIMIT_REACHED':
     case 'AMOUNT_EXCEEDS_AUTHORIZED':
       throw new CaptureNotAllowedError(refusal.code, id, refusal.message);
+    case 'INVALID_RESOLUTION':
+      throw new ValidationError('INVALID_RESOLUTION', `hold ${id}: ${refusal.message}`, { holdId: id });
     default: {
       const never: never = refusal.code;
       throw new Error(`unhandled refusal ${String(never)}`);
@@ -443,14 +528,44 @@ function checkOnExpiry(value: unknown): OnExpiry {
   return value;
 }
 
-function checkKey(key: unknown): void {
-  if (typeof key !== 'string' || key.length < 1 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new ValidationError('INVALID_IDEMPOTENCY_KEY', 'idempotency keys are 1–255 printable ASCII characters without spaces');
+function checkKey(key: unknown, max = 255): void {
+  if (typeof key !== 'string' || key.length < 1 || key.length > max || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new ValidationError('INVALID_IDEMPOTENCY_KEY', `idempotency keys are 1–${max} printable ASCII characters without spaces`);
   }
 }
 
-function hashRequest(request: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+function checkResolution(value: unknown): Resolution {
+  if (value !== 'captured' && value !== 'voided' && value !== 'not_captured') {
+    throw new ValidationError('INVALID_RESOLUTION', `a resolution is captured, voided or not_captured, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+// Metadata is stored to re-send the request: it must never carry a card number.
+function checkMetadata(metadata: Record<string, unknown> | undefined): void {
+  if (metadata === undefined) return;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new ValidationError('INVALID_METADATA', 'metadata must be an object');
+  }
+  if (findPans(JSON.stringify(metadata)).length > 0) {
+    throw new ValidationError('CARD_DATA_IN_METADATA', 'metadata looks like it carries a card number; card data goes in `card` (held in memory only), never in metadata');
+  }
+}
+
+function requireCapturable(captureNeedsSubscription: boolean, hold: Hold): void {
+  if (captureNeedsSubscription && !hold.subscriptionId) {
+    throw new ValidationError(
+      'SUBSCRIPTION_REQUIRED',
+      `hold ${hold.id}: ${hold.gateway} captures through the stored card and this hold has no subscription id; it can only be voided`,
+      { holdId: hold.id },
+    );
+  }
+}
+
+// The API's contract: return the hold on approval, throw the typed error otherwise (after persisting).
+function unwrap(result: PerformResult): Hold {
+  if (result.error) throw result.error;
+  return result.hold;
 }
 
 function encodeCursor(position: { actBy: number; id: string }): string {

@@ -6,9 +6,17 @@ export function newHoldId(): string {
   return `hold_${randomBytes(10).toString('hex')}`;
 }
 
-/** A new exchange id. */
+let lastExchangeStamp = 0;
+
+/**
+ * A new exchange id that sorts after every earlier one of this process (12 hex digits of
+ * microseconds, then 8 random hex): a hold's exchanges recorded at one clock instant still list in
+ * the order they happened.
+ */
 export function newExchangeId(): string {
-  return `exch_${randomBytes(10).toString('hex')}`;
+  const stamp = Math.max(Math.floor(performance.timeOrigin * 1000 + performance.now() * 1000), lastExchangeStamp + 1);
+  lastExchangeStamp = stamp;
+  return `exch_${stamp.toString(16).padStart(14, '0')}${randomBytes(4).toString('hex')}`;
 }
 
 /** True when `id` has the shape of a hold id; anything else is refused before a query. */

@@ -18,6 +18,10 @@ export interface NewHoldInput {
   idempotencyKey: string;
   /** Stored in the row's idempotency_key column for authorize replays (null for tracked holds). */
   requestKey: { key: string; hash: string } | null;
+  /** JSON of what re-sending the authorization needs (null for tracked holds). */
+  authorizeRequest: string | null;
+  /** The earliest the authorization could expire (now + the gateway's shortest window). */
+  deadline: number;
   orderId: string | null;
   subscriptionId: string | null;
   cardType: CardType;
@@ -31,6 +35,8 @@ export function newHoldRow(input: NewHoldInput, now: number): HoldRow {
     capabilities: { maxCaptures: input.capabilities.maxCaptures, overcaptureBps: input.capabilities.overcaptureBps },
     idempotencyKey: input.idempotencyKey,
     onExpiry: input.onExpiry,
+    at: now,
+    deadline: input.deadline,
   });
   return {
     id: input.id,
@@ -53,6 +59,7 @@ export function newHoldRow(input: NewHoldInput, now: number): HoldRow {
     expiry_warned_at: null,
     idempotency_key: input.requestKey?.key ?? null,
     request_hash: input.requestKey?.hash ?? null,
+    authorize_request: input.authorizeRequest,
     next_action_at: nextActionAt('authorizing', snapshot.context, null, now),
     version: 1,
     snapshot: JSON.stringify({ value: snapshot.value, context: snapshot.context }),

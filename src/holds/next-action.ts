@@ -17,8 +17,13 @@ export function nextActionAt(state: HoldState, context: HoldContext, actBy: numb
       return context.remainderReleased ? null : openHoldAction(context, actBy);
     case 'authorizing':
     case 'capturing':
-    case 'voiding':
-      return context.pending?.retryAt ?? now + IN_FLIGHT_GRACE_MS;
+    case 'voiding': {
+      // A retry when one is scheduled, else a grace for the call in flight — and never after the
+      // deadline, when an open outcome must go to an operator.
+      const at = context.pending?.retryAt ?? now + IN_FLIGHT_GRACE_MS;
+      const deadline = context.pending?.deadline ?? context.expiresAt;
+      return deadline === null ? at : Math.min(at, deadline);
+    }
     case 'captured':
     case 'voided':
     case 'expired':

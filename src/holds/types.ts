@@ -1,8 +1,9 @@
 // The domain types the embedded API returns. Money in integer minor units, times in UTC epoch ms.
-import type { HoldState, OnExpiry, PendingOperation } from '../../machines/hold.machine.js';
+import type { HoldState, LastError, OnExpiry, PendingOperation } from '../../machines/hold.machine.js';
 import type { CardType } from '../gateways/types.js';
 
-export type Actor = 'api' | 'cli' | 'sweeper';
+/** Who made a transition: the embedded API, the CLI, the sweeper, or an operator resolving or retrying a hold. */
+export type Actor = 'api' | 'cli' | 'sweeper' | 'operator';
 
 /** One authorization hold as stored. */
 export interface Hold {
@@ -30,7 +31,7 @@ export interface Hold {
   closed: boolean;
   /** The gateway call in flight, if any (its idempotency key and unknown attempts). */
   pending: PendingOperation | null;
-  lastError: { code: string; message: string; at: number } | null;
+  lastError: LastError | null;
   version: number;
   createdAt: number;
   updatedAt: number;

@@ -2,6 +2,8 @@
 // UTC epoch milliseconds.
 import type { CardType } from '../gateways/types.js';
 import { ConfigError } from '../errors.js';
+import { formatDuration } from '../time/format-duration.js';
+import { UNKNOWN_RETRY_SCHEDULE_MS } from '../../machines/retry-schedule.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -32,9 +34,35 @@ export const DOCUMENTED_WINDOWS: Readonly<Record<string, GatewayWindows>> = Obje
 
 export const DEFAULT_LEAD_TIME_MS = 24 * HOUR_MS;
 
+/** The sweeper's default interval (the daemon's default schedule runs every five minutes). */
+export const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
+
+/** How many retries under the same key a lead time must leave room for after the first attempt. */
+const RETRIES_THE_LEAD_TIME_MUST_HOLD = 3;
+
+/**
+ * The shortest usable lead time: one sweep interval for the sweeper to notice the hold is due, plus
+ * the first retries after an unknown outcome (15 s + 1 min + 5 min). Anything shorter lets every
+ * plan lapse as soon as one answer is ambiguous.
+ */
+export function minimumLeadTimeMs(sweepIntervalMs: number = DEFAULT_SWEEP_INTERVAL_MS): number {
+  return sweepIntervalMs + UNKNOWN_RETRY_SCHEDULE_MS.slice(0, RETRIES_THE_LEAD_TIME_MUST_HOLD).reduce((a, b) => a + b, 0);
+}
+
+/** Refuses a lead time that leaves no time to act, with the figures in the user's units. */
+export function checkLeadTime(leadTimeMs: number, sweepIntervalMs: number = DEFAULT_SWEEP_INTERVAL_MS): void {
+  const minimum = minimumLeadTimeMs(sweepIntervalMs);
+  if (leadTimeMs < minimum) {
+    throw new ConfigError(
+      `lead time ${formatDuration(leadTimeMs)} leaves no time to act: it must be at least ${formatDuration(minimum)} ` +
+        `(a sweep interval of ${formatDuration(sweepIntervalMs)} plus the first retries after an unknown outcome, ${formatDuration(minimum - sweepIntervalMs)})`,
+    );
+  }
+}
+
 /** Builds a policy from the documented windows, overridden (only ever shortened) by configuration. */
 export function createExpiryPolicy(
-  overrides: { windows?: Record<string, Partial<GatewayWindows>>; leadTimeMs?: number } = {},
+  overrides: { windows?: Record<string, Partial<GatewayWindows>>; leadTimeMs?: number; sweepIntervalMs?: number } = {},
 ): ExpiryPolicy {
   const windows: Record<string, GatewayWindows> = {};
   for (const [gateway, documented] of Object.entries(DOCUMENTED_WINDOWS)) windows[gateway] = { ...documented };
@@ -48,7 +76,7 @@ export function createExpiryPolicy(
       }
       if (documented && value > documented[cardType]) {
         throw new ConfigError(
-          `window for ${gateway}/${cardType} (${value} ms) is longer than the gateway's documented ${documented[cardType]} ms; a hold would lapse before holdfast acts`,
+          `window for ${gateway}/${cardType} (${formatDuration(value)}) is longer than the gateway's documented ${formatDuration(documented[cardType])}; a hold would lapse before holdfast acts`,
         );
       }
     }
@@ -62,9 +90,10 @@ export function createExpiryPolicy(
   if (!Number.isSafeInteger(leadTimeMs) || leadTimeMs < 0) {
     throw new ConfigError('lead time must be a non-negative number of milliseconds');
   }
+  checkLeadTime(leadTimeMs, overrides.sweepIntervalMs);
   for (const [gateway, w] of Object.entries(windows)) {
     if (leadTimeMs >= Math.min(w.credit, w.debit)) {
-      throw new ConfigError(`lead time (${leadTimeMs} ms) must be shorter than ${gateway}'s shortest window`);
+      throw new ConfigError(`lead time ${formatDuration(leadTimeMs)} must be shorter than ${gateway}'s shortest window (${formatDuration(Math.min(w.credit, w.debit))})`);
     }
   }
   return { windows, leadTimeMs };

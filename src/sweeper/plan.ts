@@ -43,20 +43,22 @@ export function planFor(input: PlanInput, now: number): Plan {
     }
     case 'capturing':
     case 'voiding': {
-      if (isPastExpiry(context, now)) return { kind: 'expire' };
       const pending = context.pending;
       if (!pending) return { kind: 'flag', reason: `${state} without a pending operation` };
+      // Nothing is sent from the deadline on: an open outcome then goes to an operator.
+      if (pastDeadline(pending, context, now)) return { kind: 'expire' };
       if (pending.retryAt !== null && now < pending.retryAt) return { kind: 'skip', reason: 'retry not due yet' };
       return { kind: 'retry', operation: pending.operation };
     }
     case 'authorizing': {
       const pending = context.pending;
       if (!pending) return { kind: 'flag', reason: 'authorizing without a pending operation' };
+      if (pastDeadline(pending, context, now)) return { kind: 'expire' };
       if (!input.canResendAuthorize) {
-        return { kind: 'flag', reason: 'the authorization outcome is unknown and it cannot be re-sent without card data' };
+        return { kind: 'flag', reason: 'the authorization outcome is open and it cannot be re-sent without the card data holdfast never stores' };
       }
       if (pending.unknownAttempts >= MAX_AUTHORIZE_RETRIES) {
-        return { kind: 'flag', reason: `the authorization outcome stayed unknown after ${pending.unknownAttempts} attempts` };
+        return { kind: 'flag', reason: `the authorization outcome stayed open after ${pending.unknownAttempts} attempts` };
       }
       if (pending.retryAt !== null && now < pending.retryAt) return { kind: 'skip', reason: 'retry not due yet' };
       return { kind: 'retry', operation: 'authorize' };
@@ -74,5 +76,10 @@ export function planFor(input: PlanInput, now: number): Plan {
   }
 }
 
-/** Unknown authorization outcomes are retried this many times before an operator is asked. */
+function pastDeadline(pending: NonNullable<HoldContext['pending']>, context: HoldContext, now: number): boolean {
+  const deadline = pending.deadline ?? context.expiresAt;
+  return deadline === null || now >= deadline;
+}
+
+/** Open authorization outcomes are retried this many times before an operator is asked. */
 export const MAX_AUTHORIZE_RETRIES = 5;

@@ -13,6 +13,8 @@ import type { HoldEngine } from '../holds/hold-engine.js';
 import { crashPoint } from '../holds/crash-point.js';
 import { HoldfastError } from '../errors.js';
 import { planFor, type Plan } from './plan.js';
+import { captureKey, voidKey } from '../../machines/idempotency-keys.js';
+import { parseAuthorizeRequest } from '../holds/authorize-request.js';
 import { forEachLimited } from './pool.js';
 import type { Hold } from '../holds/types.js';
 
@@ -157,10 +159,9 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
 
 function planOf(row: HoldRow, now: number): { plan: Plan; state: HoldState } {
   const { value, context } = readSnapshot(row);
-  const plan = planFor(
-    { state: value, context, actBy: row.act_by === null ? null : Number(row.act_by), canResendAuthorize: row.subscription_id !== null },
-    now,
-  );
+  // Only an authorizing hold is re-sent from its stored request; a request that carried a card cannot be.
+  const canResendAuthorize = value === 'authorizing' && !parseAuthorizeRequest(row.authorize_request).hasCard;
+  const plan = planFor({ state: value, context, actBy: row.act_by === null ? null : Number(row.act_by), canResendAuthorize }, now);
   return { plan, state: value };
 }
 
@@ -211,21 +212,21 @@ async function actOn(engine: HoldEngine, row: HoldRow, owner: string): Promise<S
       case 'void': {
         const { captureCount } = readSnapshot(row).context;
         // The same keys the API uses: whichever of the two commits its intent first is the one sent.
-        const key = plan.kind === 'capture' ? `${row.id}:capture:${captureCount + 1}` : `${row.id}:void:${captureCount}`;
         const event =
           plan.kind === 'capture'
-            ? ({ type: 'CAPTURE', amount: plan.amount, final: true, idempotencyKey: key, at: now } as const)
-            : ({ type: 'VOID', idempotencyKey: key, at: now } as const);
+            ? ({ type: 'CAPTURE', amount: plan.amount, final: true, idempotencyKey: captureKey(row.id, captureCount + 1), at: now } as const)
+            : ({ type: 'VOID', idempotencyKey: voidKey(row.id, captureCount), at: now } as const);
         const { row: inFlight } = await engine.commit(row, event, 'sweeper', { fence: keep });
         crashPoint('after-intent');
-        const hold = await engine.perform(inFlight, 'sweeper', { fence: done });
+        const result = await engine.perform(inFlight, 'sweeper', { resumed: false, fence: done });
         crashPoint('after-result');
-        return finish('approved', hold);
+        return finish(result.outcome, result.hold, result.error?.message);
       }
       case 'retry': {
-        const hold = await engine.perform(row, 'sweeper', { fence: done });
+        // An earlier attempt under this key may have reached the gateway: the answer must be definitive.
+        const result = await engine.perform(row, 'sweeper', { resumed: true, fence: done });
         crashPoint('after-result');
-        return finish('approved', hold);
+        return finish(result.outcome, result.hold, result.error?.message);
       }
       default: {
         const never: never = plan;

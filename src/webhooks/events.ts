@@ -8,6 +8,7 @@ export const WEBHOOK_EVENTS = [
   'hold.capture_declined',
   'hold.needs_attention',
   'hold.expiring_soon',
+  'hold.resolved',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
@@ -22,8 +23,29 @@ export function eventsForTransition(event: HoldEvent, from: HoldState, to: HoldS
       return [to === 'needs_attention' ? 'hold.needs_attention' : 'hold.expired'];
     case 'FLAG':
       return ['hold.needs_attention'];
+    case 'OPERATION_NOT_SENT':
+    case 'OUTCOME_UNKNOWN':
+      return [];
+    // An operator's resolution, then what it means for the hold.
+    case 'RESOLVE':
+      return ['hold.resolved', ...stateEvent(to)];
     case 'OPERATION_DECLINED':
-      return before.pending?.operation === 'capture' && from !== 'needs_attention' ? ['hold.capture_declined'] : [];
+      if (before.pending?.operation === 'capture' && from !== 'needs_attention') return ['hold.capture_declined'];
+      return from === 'needs_attention' ? stateEvent(to) : [];
+    default:
+      return [];
+  }
+}
+
+function stateEvent(to: HoldState): WebhookEventType[] {
+  switch (to) {
+    case 'captured':
+    case 'partially_captured':
+      return ['hold.captured'];
+    case 'voided':
+      return ['hold.voided'];
+    case 'expired':
+      return ['hold.expired'];
     default:
       return [];
   }

@@ -19,9 +19,9 @@ for (const dialect of DIALECTS) {
     const db = () => h.hf.engine.store.db;
 
     it('applies every migration once', async () => {
-      expect(await appliedMigrations(db())).toEqual(['0001-initial', '0002-webhook-outbox']);
+      expect(await appliedMigrations(db())).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request']);
       const again = await openStore(h.dbPath);
-      expect(await appliedMigrations(again.db)).toEqual(['0001-initial', '0002-webhook-outbox']);
+      expect(await appliedMigrations(again.db)).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request']);
       await again.close();
     });
 

@@ -42,7 +42,7 @@ describe('openStore', () => {
     await (await openStore(path)).close();
     const store = await openStore(path);
     const migrations = store.native.prepare('select name from kysely_migration').all();
-    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-webhook-outbox' }]);
+    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-webhook-outbox' }, { name: '0003-authorize-request' }]);
     const indexes = store.native.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'holds'").all().map((r: unknown) => (r as { name: string }).name);
     expect(indexes).toEqual(expect.arrayContaining(['holds_state_act_by', 'holds_next_action_at', 'holds_order_id', 'holds_gateway_ref']));
     await store.close();
@@ -73,9 +73,31 @@ describe('stored snapshots', () => {
       const error = await call().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(HoldfastError);
       expect((error as HoldfastError).code).toBe('UNKNOWN_MACHINE_VERSION');
-      expect((error as Error).message).toMatch(/version 99.*understands version 1/);
+      expect((error as Error).message).toMatch(/version 99.*understands versions up to 2/);
     }
     expect(h.fake.calls.capture + h.fake.calls.void).toBe(0);
+  });
+
+  it('upgrades a version 1 snapshot (no intent time or deadline on the pending call) when it is read', async () => {
+    const hold = await h.hf.authorize({ gateway: 'fake', amount: 500, currency: 'USD', subscriptionId: 's' });
+    const native = new BetterSqlite3(h.dbPath);
+    const row = native.prepare('select snapshot from holds where id = ?').get(hold.id) as { snapshot: string };
+    const v1 = JSON.parse(row.snapshot) as { context: Record<string, unknown> };
+    native.prepare('update holds set snapshot = ?, machine_version = 1 where id = ?').run(JSON.stringify(v1), hold.id);
+    native.close();
+    const captured = await h.hf.capture(hold.id);
+    expect(captured.state).toBe('captured');
+    const after = new BetterSqlite3(h.dbPath);
+    expect(after.prepare('select machine_version from holds where id = ?').get(hold.id)).toEqual({ machine_version: 2 });
+    after.close();
+  });
+
+  it('upgrades an in-flight version 1 capture with the hold\'s expiry as its deadline', async () => {
+    const { readSnapshot } = await import('../../db/hold-mapper.js');
+    const context = { currency: 'USD', amount: 500, capturedAmount: 0, captureCount: 0, capabilities: { maxCaptures: 1, overcaptureBps: 0 }, authorizedAt: 1, expiresAt: 9_000, remainderReleased: false, onExpiry: 'void', onExpiryAmount: null, lastError: null,
+      pending: { operation: 'capture', idempotencyKey: 'k', amount: 500, final: true, returnTo: 'authorized', unknownAttempts: 1, retryAt: 50 } };
+    const upgraded = readSnapshot({ id: 'hold_x', snapshot: JSON.stringify({ value: 'capturing', context }), machine_version: 1, updated_at: 40, created_at: 1 });
+    expect(upgraded.context.pending).toMatchObject({ committedAt: 40, deadline: 9_000, unknownAttempts: 1, retryAt: 50 });
   });
 
   it('refuses a truncated snapshot with a clear error', async () => {

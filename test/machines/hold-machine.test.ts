@@ -18,8 +18,10 @@ const multi = { maxCaptures: 3, overcaptureBps: 0 };
 
 type Snap = ReturnType<typeof initialTransition<typeof holdMachine>>[0];
 
+const input = (capabilities = single) => ({ currency: 'PEN', requestedAmount: 6000, capabilities, idempotencyKey: 'k-auth', onExpiry: 'void' as const, at: 0, deadline: EXPIRES_AT });
+
 function start(capabilities = single): Snap {
-  return initialTransition(holdMachine, { currency: 'PEN', requestedAmount: 6000, capabilities, idempotencyKey: 'k-auth', onExpiry: 'void' })[0];
+  return initialTransition(holdMachine, input(capabilities))[0];
 }
 
 function run(snapshot: Snap, ...events: HoldEvent[]): Snap {
@@ -34,7 +36,6 @@ function run(snapshot: Snap, ...events: HoldEvent[]): Snap {
 const at = 10;
 const E = {
   AUTHORIZED: { type: 'AUTHORIZED', amount: 6000, authorizedAt: 0, expiresAt: EXPIRES_AT, at },
-  AUTHORIZE_DECLINED: { type: 'AUTHORIZE_DECLINED', code: '017', message: 'declined', at },
   CAPTURE: { type: 'CAPTURE', amount: 6000, final: false, idempotencyKey: 'k-cap', at },
   CAPTURE_PARTIAL: { type: 'CAPTURE', amount: 2000, final: false, idempotencyKey: 'k-cap', at },
   CAPTURE_APPROVED: { type: 'CAPTURE_APPROVED', amount: 6000, at },
@@ -42,68 +43,88 @@ const E = {
   VOID: { type: 'VOID', idempotencyKey: 'k-void', at },
   VOID_APPROVED: { type: 'VOID_APPROVED', at },
   OPERATION_DECLINED: { type: 'OPERATION_DECLINED', code: '017', message: 'declined', at },
-  OPERATION_NOT_SENT: { type: 'OPERATION_NOT_SENT', reason: 'ECONNREFUSED', at },
+  OPERATION_NOT_SENT: { type: 'OPERATION_NOT_SENT', code: 'GATEWAY_UNAVAILABLE', reason: 'ECONNREFUSED', resumed: false, retryAt: at + 15_000, at },
+  NOT_SENT_RESUMED: { type: 'OPERATION_NOT_SENT', code: 'GATEWAY_UNAVAILABLE', reason: 'HTTP 429', resumed: true, retryAt: at + 15_000, at },
   OUTCOME_UNKNOWN: { type: 'OUTCOME_UNKNOWN', reason: 'timeout', retryAt: at + 15_000, at },
   EXPIRE: { type: 'EXPIRE', at: EXPIRES_AT },
   SET_ON_EXPIRY: { type: 'SET_ON_EXPIRY', onExpiry: 'capture', amount: null, at },
   FLAG: { type: 'FLAG', reason: 'no answer', at },
+  RETRY: { type: 'RETRY', at },
+  RESEND_AUTHORIZE: { type: 'RESEND_AUTHORIZE', deadline: EXPIRES_AT, at },
+  RESOLVE_CAPTURED: { type: 'RESOLVE', resolution: 'captured', amount: 6000, reason: 'console shows a capture', at },
+  RESOLVE_VOIDED: { type: 'RESOLVE', resolution: 'voided', amount: null, reason: 'console shows a void', at },
+  RESOLVE_NOT_CAPTURED: { type: 'RESOLVE', resolution: 'not_captured', amount: null, reason: 'console shows nothing', at },
 } as const satisfies Record<string, HoldEvent>;
+type EventName = keyof typeof E;
 
-/** One representative snapshot per state (and both kinds of partially_captured). */
+/** One representative snapshot per state (and the variants whose guards differ). */
 const SAMPLES: Record<string, () => Snap> = {
   authorizing: () => start(),
+  'authorizing (after unknown)': () => run(start(), E.OUTCOME_UNKNOWN),
   authorized: () => run(start(), E.AUTHORIZED),
   capturing: () => run(start(), E.AUTHORIZED, E.CAPTURE),
+  'capturing (after unknown)': () => run(start(), E.AUTHORIZED, E.CAPTURE, E.OUTCOME_UNKNOWN),
   'partially_captured (closed)': () => run(start(), E.AUTHORIZED, E.CAPTURE_PARTIAL, E.CAPTURE_APPROVED_PARTIAL),
   'partially_captured (open)': () => run(start(multi), E.AUTHORIZED, E.CAPTURE_PARTIAL, E.CAPTURE_APPROVED_PARTIAL),
   captured: () => run(start(), E.AUTHORIZED, E.CAPTURE, E.CAPTURE_APPROVED),
   voiding: () => run(start(), E.AUTHORIZED, E.VOID),
   voided: () => run(start(), E.AUTHORIZED, E.VOID, E.VOID_APPROVED),
   expired: () => run(start(), E.AUTHORIZED, E.EXPIRE),
-  declined: () => run(start(), E.AUTHORIZE_DECLINED),
-  'needs_attention (capture)': () => run(start(), E.AUTHORIZED, E.CAPTURE, E.OUTCOME_UNKNOWN, E.EXPIRE),
+  declined: () => run(start(), E.OPERATION_DECLINED),
+  'declined (never sent)': () => run(start(), E.OPERATION_NOT_SENT),
+  'needs_attention (capture)': () => run(start(), E.AUTHORIZED, E.CAPTURE, E.OUTCOME_UNKNOWN, E.FLAG),
   'needs_attention (void)': () => run(start(), E.AUTHORIZED, E.VOID, E.OUTCOME_UNKNOWN, E.EXPIRE),
   'needs_attention (authorize)': () => run(start(), E.OUTCOME_UNKNOWN, E.FLAG),
 };
 
-const EVENT_TYPES: HoldEventType[] = [
-  'AUTHORIZED', 'AUTHORIZE_DECLINED', 'CAPTURE', 'CAPTURE_APPROVED', 'VOID', 'VOID_APPROVED',
-  'OPERATION_DECLINED', 'OPERATION_NOT_SENT', 'OUTCOME_UNKNOWN', 'EXPIRE', 'SET_ON_EXPIRY', 'FLAG',
-];
-
-// Where each (state, event) leads; an event missing from a row must be refused.
-const EXPECTED: Record<string, Partial<Record<HoldEventType, HoldState>>> = {
-  authorizing: {
-    AUTHORIZED: 'authorized', AUTHORIZE_DECLINED: 'declined', OPERATION_NOT_SENT: 'declined', OUTCOME_UNKNOWN: 'authorizing',
+// Where each (state, event) leads; an event missing from a row must be refused. Guards read the
+// event's own time: RETRY and RESOLVE_NOT_CAPTURED happen at `at`, before the deadline.
+const IN_FLIGHT_OPEN = { OUTCOME_UNKNOWN: 'x', NOT_SENT_RESUMED: 'x', RETRY: 'x' } as const;
+function inFlight(self: HoldState, back: HoldState, approvedBy: EventName, approvedTo: HoldState, afterUnknown: boolean): Partial<Record<EventName, HoldState>> {
+  const open = Object.fromEntries(Object.keys(IN_FLIGHT_OPEN).map((k) => [k, self])) as Partial<Record<EventName, HoldState>>;
+  return {
+    ...open,
+    [approvedBy]: approvedTo,
+    OPERATION_DECLINED: back,
+    // The ambiguity rule: "not sent" only returns a first call; after an unknown outcome it stays in flight.
+    OPERATION_NOT_SENT: afterUnknown ? self : back,
+    EXPIRE: 'needs_attention',
     FLAG: 'needs_attention',
-  },
-  authorized: { CAPTURE: 'capturing', VOID: 'voiding', EXPIRE: 'expired', SET_ON_EXPIRY: 'authorized' },
-  capturing: {
-    CAPTURE_APPROVED: 'captured', OPERATION_DECLINED: 'authorized', OPERATION_NOT_SENT: 'authorized',
-    OUTCOME_UNKNOWN: 'capturing', EXPIRE: 'needs_attention', FLAG: 'needs_attention',
-  },
+  };
+}
+const EXPECTED: Record<string, Partial<Record<EventName, HoldState>>> = {
+  authorizing: { ...inFlight('authorizing', 'declined', 'AUTHORIZED', 'authorized', false) },
+  'authorizing (after unknown)': { ...inFlight('authorizing', 'declined', 'AUTHORIZED', 'authorized', true) },
+  authorized: { CAPTURE: 'capturing', CAPTURE_PARTIAL: 'capturing', VOID: 'voiding', EXPIRE: 'expired', SET_ON_EXPIRY: 'authorized' },
+  capturing: { ...inFlight('capturing', 'authorized', 'CAPTURE_APPROVED', 'captured', false), CAPTURE_APPROVED_PARTIAL: 'partially_captured' },
+  'capturing (after unknown)': { ...inFlight('capturing', 'authorized', 'CAPTURE_APPROVED', 'captured', true), CAPTURE_APPROVED_PARTIAL: 'partially_captured' },
   'partially_captured (closed)': {},
-  'partially_captured (open)': { CAPTURE: 'capturing', VOID: 'voiding', EXPIRE: 'partially_captured', SET_ON_EXPIRY: 'partially_captured' },
+  'partially_captured (open)': { CAPTURE_PARTIAL: 'capturing', VOID: 'voiding', EXPIRE: 'partially_captured', SET_ON_EXPIRY: 'partially_captured' },
   captured: {},
-  voiding: {
-    VOID_APPROVED: 'voided', OPERATION_DECLINED: 'authorized', OPERATION_NOT_SENT: 'authorized',
-    OUTCOME_UNKNOWN: 'voiding', EXPIRE: 'needs_attention', FLAG: 'needs_attention',
-  },
+  voiding: inFlight('voiding', 'authorized', 'VOID_APPROVED', 'voided', false),
   voided: {},
   expired: {},
   declined: {},
-  'needs_attention (capture)': { CAPTURE_APPROVED: 'captured', OPERATION_DECLINED: 'expired' },
-  'needs_attention (void)': { VOID_APPROVED: 'voided', OPERATION_DECLINED: 'expired' },
-  'needs_attention (authorize)': { AUTHORIZED: 'authorized', AUTHORIZE_DECLINED: 'declined' },
+  'declined (never sent)': { RESEND_AUTHORIZE: 'authorizing' },
+  'needs_attention (capture)': {
+    CAPTURE_APPROVED: 'captured', CAPTURE_APPROVED_PARTIAL: 'partially_captured', OPERATION_DECLINED: 'expired', RETRY: 'capturing',
+    RESOLVE_CAPTURED: 'captured', RESOLVE_VOIDED: 'voided', RESOLVE_NOT_CAPTURED: 'authorized',
+  },
+  'needs_attention (void)': {
+    VOID_APPROVED: 'voided', OPERATION_DECLINED: 'expired', RETRY: 'voiding',
+    RESOLVE_CAPTURED: 'captured', RESOLVE_VOIDED: 'voided', RESOLVE_NOT_CAPTURED: 'authorized',
+  },
+  'needs_attention (authorize)': {
+    AUTHORIZED: 'authorized', OPERATION_DECLINED: 'declined', RETRY: 'authorizing', RESOLVE_VOIDED: 'voided', RESOLVE_NOT_CAPTURED: 'declined',
+  },
 };
 
 describe('hold machine: every state × every event', () => {
   for (const [name, sample] of Object.entries(SAMPLES)) {
-    for (const type of EVENT_TYPES) {
-      const expected = EXPECTED[name]?.[type];
-      it(`${name} ${expected ? `→ ${expected} on` : 'refuses'} ${type}`, () => {
+    for (const [eventName, event] of Object.entries(E) as [EventName, HoldEvent][]) {
+      const expected = EXPECTED[name]?.[eventName];
+      it(`${name} ${expected ? `→ ${expected} on` : 'refuses'} ${eventName}`, () => {
         const snapshot = sample();
-        const event = (type === 'CAPTURE' && name.includes('open') ? E.CAPTURE_PARTIAL : E[type as keyof typeof E]) as HoldEvent;
         expect(snapshot.can(event)).toBe(expected !== undefined);
         const [next] = transition(holdMachine, snapshot, event);
         if (expected) expect(next.value).toBe(expected);
@@ -120,13 +141,86 @@ describe('hold machine: every state × every event', () => {
   it('reaches every state from the initial one (graph traversal)', () => {
     const events = Object.values(E) as HoldEvent[];
     const paths = getShortestPaths(holdMachine, {
-      input: { currency: 'PEN', requestedAmount: 6000, capabilities: multi, idempotencyKey: 'k', onExpiry: 'void' },
+      input: input(multi),
       events,
-      serializeState: (s) => JSON.stringify([s.value, s.context.capturedAmount, s.context.captureCount, s.context.remainderReleased, s.context.pending?.operation ?? null]),
+      serializeState: (s) => JSON.stringify([s.value, s.context.capturedAmount, s.context.captureCount, s.context.remainderReleased, s.context.pending?.operation ?? null, (s.context.pending?.unknownAttempts ?? 0) > 0, s.context.lastError?.code ?? null]),
       limit: 10_000,
     });
     const reached = new Set(paths.map((p) => String(p.state.value)));
     expect([...reached].sort()).toEqual([...HOLD_STATES].sort());
+  });
+});
+
+describe('hold machine: the ambiguity rule', () => {
+  const resumedAnswers: HoldEvent[] = [E.NOT_SENT_RESUMED, { ...E.OPERATION_NOT_SENT, code: 'GATEWAY_MISCONFIGURED', resumed: true }];
+
+  it('never returns a resumed capture, void or authorization to its pre-call state on a not-sent answer', () => {
+    for (const sample of ['capturing', 'voiding', 'authorizing'] as const) {
+      for (const answer of resumedAnswers) {
+        const s = run(SAMPLES[sample]!(), answer);
+        expect(s.value, `${sample} on ${JSON.stringify(answer)}`).toBe(sample);
+        expect(s.context.pending).toMatchObject({ unknownAttempts: 1, retryAt: at + 15_000 });
+      }
+    }
+  });
+
+  it('keeps the idempotency key and the amount through open answers, and ends in needs_attention at the deadline', () => {
+    const s = run(start(), E.AUTHORIZED, E.CAPTURE, E.OUTCOME_UNKNOWN, E.NOT_SENT_RESUMED, E.OPERATION_NOT_SENT, E.EXPIRE);
+    expect(s.value).toBe('needs_attention');
+    expect(s.context.pending).toMatchObject({ idempotencyKey: 'k-cap', amount: 6000, unknownAttempts: 3 });
+    expect(s.context.lastError).toMatchObject({ code: 'UNRESOLVED_AT_EXPIRY', operation: 'capture' });
+  });
+
+  it('returns a first call that was definitively not sent', () => {
+    expect(run(SAMPLES.capturing!(), E.OPERATION_NOT_SENT).value).toBe('authorized');
+    expect(run(start(), E.OPERATION_NOT_SENT).value).toBe('declined');
+  });
+
+  it('refuses RETRY at or after the deadline, and EXPIRE before it', () => {
+    expect(SAMPLES.capturing!().can({ type: 'RETRY', at: EXPIRES_AT })).toBe(false);
+    expect(SAMPLES.capturing!().can({ type: 'EXPIRE', at: EXPIRES_AT - 1 })).toBe(false);
+    expect(SAMPLES['needs_attention (void)']!().can({ type: 'RETRY', at: EXPIRES_AT })).toBe(false);
+  });
+
+  it('refuses an authorization time later than the intent (a replay cannot move the window)', () => {
+    const s = initialTransition(holdMachine, { ...input(), at: 500 })[0];
+    expect(s.can({ ...E.AUTHORIZED, authorizedAt: 500 })).toBe(true);
+    expect(s.can({ ...E.AUTHORIZED, authorizedAt: 501 })).toBe(false);
+  });
+
+  it('refuses a capture approval above what was asked, or of nothing', () => {
+    const s = SAMPLES.capturing!();
+    expect(s.can({ ...E.CAPTURE_APPROVED, amount: 6001 })).toBe(false);
+    expect(s.can({ ...E.CAPTURE_APPROVED, amount: 0 })).toBe(false);
+    expect(s.can({ ...E.CAPTURE_APPROVED, amount: 5999 })).toBe(true);
+  });
+
+  it('sends a never-sent authorization again under the same key with a fresh intent time', () => {
+    const s = run(start(), E.OPERATION_NOT_SENT, { type: 'RESEND_AUTHORIZE', deadline: 2_000_000, at: 700 });
+    expect(s.context.pending).toMatchObject({ idempotencyKey: 'k-auth', committedAt: 700, deadline: 2_000_000, unknownAttempts: 0 });
+    expect(s.context.lastError).toBeNull();
+  });
+});
+
+describe('hold machine: operator resolution', () => {
+  it('records a captured resolution with its amount, and closes a partial one', () => {
+    const s = run(SAMPLES['needs_attention (capture)']!(), { ...E.RESOLVE_CAPTURED, amount: 2500 });
+    expect(s.value).toBe('partially_captured');
+    expect(s.context).toMatchObject({ capturedAmount: 2500, captureCount: 1, remainderReleased: true, pending: null });
+  });
+
+  it('ends expired when nothing was captured and the window has closed', () => {
+    const s = run(SAMPLES['needs_attention (void)']!(), { ...E.RESOLVE_NOT_CAPTURED, at: EXPIRES_AT });
+    expect(s.value).toBe('expired');
+  });
+
+  it('refuses a resolution without a reason, an amount with voided, a capture above the limit, and captured for an authorization', () => {
+    const capture = SAMPLES['needs_attention (capture)']!();
+    expect(capture.can({ ...E.RESOLVE_CAPTURED, reason: '  ' })).toBe(false);
+    expect(capture.can({ ...E.RESOLVE_VOIDED, amount: 100 })).toBe(false);
+    expect(capture.can({ ...E.RESOLVE_CAPTURED, amount: 6601 })).toBe(false);
+    expect(capture.can({ ...E.RESOLVE_CAPTURED, amount: 6600 })).toBe(true);
+    expect(SAMPLES['needs_attention (authorize)']!().can(E.RESOLVE_CAPTURED)).toBe(false);
   });
 });
 
@@ -142,6 +236,7 @@ describe('hold machine: effects and context', () => {
   });
 
   it('keeps the idempotency key across unknown outcomes and counts them', () => {
+    expect(E.OUTCOME_UNKNOWN.retryAt).toBeGreaterThan(at);
     const s = run(start(), E.AUTHORIZED, E.CAPTURE, E.OUTCOME_UNKNOWN, { ...E.OUTCOME_UNKNOWN, retryAt: 99_999 });
     expect(s.context.pending).toMatchObject({ idempotencyKey: 'k-cap', unknownAttempts: 2, retryAt: 99_999 });
   });

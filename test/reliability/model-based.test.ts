@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { ManualClock } from '../../src/clock.js';
 import { DAY_MS } from '../../src/policy/expiry-policy.js';
-import { UNKNOWN_RETRY_SCHEDULE_MS } from '../../src/holds/backoff.js';
+import { UNKNOWN_RETRY_SCHEDULE_MS } from '../../machines/retry-schedule.js';
 import { HoldfastError } from '../../src/errors.js';
 import type { Holdfast } from '../../src/holds/holdfast.js';
 import { tempDir } from '../helpers/harness.js';

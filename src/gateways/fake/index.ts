@@ -14,6 +14,7 @@ import type {
   VoidRequest,
 } from '../types.js';
 import { maxCapturable } from '../../../machines/hold-rules.js';
+import { refusalFromText } from '../refusal-evidence.js';
 
 /** How the fake answers for one subscription. */
 export interface FakeSource {
@@ -61,6 +62,7 @@ const DEFAULT_CAPABILITIES: GatewayCapabilities = {
   overcaptureBps: 1000,
   partialCapture: true,
   reauthorization: false,
+  captureNeedsSubscription: false,
 };
 
 type StoredOutcome = AuthorizeOutcome | CaptureOutcome | VoidOutcome;
@@ -151,6 +153,7 @@ export class FakeGateway implements Gateway {
         kind: 'approved',
         amount: req.amount,
         captureRef: `${auth.ref}-c${auth.captures.length}`,
+        authorizationRef: auth.ref,
         exchange: this.exchange('capture', req.idempotencyKey, 201, req, { ref: auth.ref, amount: req.amount }),
       };
     });
@@ -204,6 +207,7 @@ export class FakeGateway implements Gateway {
       kind: 'declined' as const,
       code,
       message,
+      refusal: refusalFromText(message, code === '017' ? 'issuer' : 'invalid-request'),
       exchange: { ...this.exchange(operation, key, 400, request, { code, message }), gatewayCode: code, message },
     };
   }

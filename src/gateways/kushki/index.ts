@@ -63,6 +63,7 @@ export function createKushkiGateway(options: KushkiGatewayOptions): Gateway {
   return {
     name: 'kushki',
     capabilities: KUSHKI_CAPABILITIES,
+    secrets: [options.privateMerchantId],
     checkAuthorize(req): void {
       buildAuthorizeCall(req);
     },

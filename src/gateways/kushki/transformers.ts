@@ -7,6 +7,7 @@ import { formatAmount, parseAmount, assertPositiveMinorUnits, requireCurrency } 
 import { parseJsonExact } from '../exact-json.js';
 import { plausibleAuthorizationTime } from '../gateway-time.js';
 import { assertNever, classifyStatus } from '../http.js';
+import { refusalFromText } from '../refusal-evidence.js';
 import type {
   AuthorizeOutcome,
   AuthorizeRequest,
@@ -33,6 +34,7 @@ export const KUSHKI_CAPABILITIES: Readonly<GatewayCapabilities> = Object.freeze(
   overcaptureBps: 1000,
   partialCapture: true,
   reauthorization: false,
+  captureNeedsSubscription: true,
 });
 
 /** Kushki's amount object, in major units as JSON numbers. */
@@ -174,6 +176,8 @@ const Details = z.looseObject({
   responseCode: z.string().optional(),
   responseText: z.string().optional(),
   ticketNumber: Ticket.optional(),
+  /** The authorization a capture applied to (the simulator names it; Kushki's documented example does not). */
+  preauthTicketNumber: Ticket.optional(),
   created: z.union([z.number(), z.string()]).optional(),
   currencyCode: z.string().optional(),
   binCard: z.string().optional(),
@@ -191,8 +195,11 @@ const ErrorBody = z.looseObject({
   processorError: z.union([z.string(), z.number()]).transform(String).optional(),
 });
 
-/** How a Kushki error code is handled. */
-export type CodeDisposition = 'declined' | 'misconfigured' | 'unknown';
+/**
+ * How a Kushki error code is handled: `declined` is the issuer's or processor's final refusal,
+ * `invalid` a request Kushki would not process as sent (definitive for a first call only).
+ */
+export type CodeDisposition = 'declined' | 'invalid' | 'misconfigured' | 'unknown';
 
 /**
  * Every Kushki code the fixtures list, with what it means for us. `unknown` marks codes that say
@@ -200,19 +207,19 @@ export type CodeDisposition = 'declined' | 'misconfigured' | 'unknown';
  * credentials or merchant set-up, which no retry fixes.
  */
 export const KUSHKI_CODES = {
-  K001: 'declined', // invalid request body
+  K001: 'invalid', // invalid request body (also: already captured / voided, key reuse)
   K002: 'unknown', // unexpected error; Kushki says retry
   K003: 'unknown', // error in gateway response (recurring table); retry
   K004: 'misconfigured', // invalid merchant id / credentials
   K005: 'misconfigured', // listed after K004 on the one-time page (truncated): merchant set-up
-  K006: 'declined', // rejected by collection validation
+  K006: 'invalid', // rejected by collection validation
   K007: 'declined', // card blocked by the issuer
-  K008: 'declined', // incorrect token
+  K008: 'invalid', // incorrect token
   K010: 'misconfigured', // merchant not eligible for subscriptions
-  K011: 'declined', // invalid start date
-  K012: 'declined', // invalid subscription id
-  K013: 'declined', // invalid end date
-  K014: 'declined', // invalid capture amount
+  K011: 'invalid', // invalid start date
+  K012: 'invalid', // invalid subscription id
+  K013: 'invalid', // invalid end date
+  K014: 'invalid', // invalid capture amount
   K015: 'misconfigured', // transaction not allowed without CVV (seed 002: service not activated)
   K026: 'misconfigured', // merchant disabled
   '006': 'declined', // abandoned transaction
@@ -223,12 +230,12 @@ export const KUSHKI_CODES = {
   '023': 'declined', // card blocked by bank (test cards)
   '201': 'misconfigured', // invalid merchant id (legacy)
   '228': 'unknown', // processor unreachable: Kushki cannot tell us what the processor did
-  '577': 'declined', // invalid transaction token
+  '577': 'invalid', // invalid transaction token
   '621': 'declined', // cancelled by user
   '622': 'unknown', // session timeout at Kushki; retry
-  '703': 'declined', // amount required
-  '1019': 'declined', // subscription token not found (legacy)
-  '1022': 'declined', // invalid subscription id (legacy)
+  '703': 'invalid', // amount required
+  '1019': 'invalid', // subscription token not found (legacy)
+  '1022': 'invalid', // invalid subscription id (legacy)
 } as const satisfies Record<string, CodeDisposition>;
 
 /** The disposition of a listed code, or `unlisted` for codes the fixtures do not mention. */
@@ -279,14 +286,18 @@ export function parseFailure(res: WireResponse, base: ExchangeRecord): Failure {
       const disposition = kushkiCodeDisposition(code);
       switch (disposition) {
         case 'declined':
-          return { kind: 'declined', code, message, exchange };
+          return { kind: 'declined', code, message, refusal: refusalFromText(message, 'issuer'), exchange };
+        case 'invalid':
+          return { kind: 'declined', code, message, refusal: refusalFromText(message, 'invalid-request'), exchange };
         case 'misconfigured':
           return { kind: 'misconfigured', code, message, exchange };
         case 'unknown':
           return { kind: 'unknown', reason: `${code}: ${message}`, exchange };
         case 'unlisted':
           // Not a guess: a 4xx with a Kushki error body is Kushki refusing the request before acting.
-          return { kind: 'declined', code, message, exchange };
+          // Which refusal it is we cannot tell, so it counts as a request refusal: final for a first
+          // call, and no proof about an earlier attempt on a resumed one.
+          return { kind: 'declined', code, message, refusal: refusalFromText(message, 'invalid-request'), exchange };
         default:
           return assertNever(disposition, 'Kushki code disposition');
       }
@@ -350,7 +361,7 @@ function parseSuccessBody(text: string): Parsed {
 function declinedFromDetails(details: z.infer<typeof Details>, base: ExchangeRecord): Declined {
   const code = details.responseCode ?? 'DECLINED';
   const message = details.responseText ?? 'declined';
-  return { kind: 'declined', code, message, exchange: { ...base, gatewayCode: code, message } };
+  return { kind: 'declined', code, message, refusal: 'issuer', exchange: { ...base, gatewayCode: code, message } };
 }
 
 function currencyMismatch(details: z.infer<typeof Details>, currency: string): string | null {
@@ -427,6 +438,7 @@ export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): Capt
         kind: 'approved',
         amount,
         captureRef: ticket ?? null,
+        authorizationRef: details.preauthTicketNumber ?? null,
         exchange: { ...ctx.base, gatewayCode: details.responseCode ?? null, message: details.responseText ?? null },
       };
     }

@@ -71,6 +71,7 @@ export function createPayCertifyGateway(options: PayCertifyGatewayOptions): Gate
   return {
     name: 'paycertify',
     capabilities: PAYCERTIFY_CAPABILITIES,
+    secrets: [options.apiToken],
     checkAuthorize(req): void {
       buildAuthorizeCall(req, { processorId: options.processorId, ipAddress: options.defaultIpAddress });
     },

@@ -7,6 +7,7 @@ import { assertPositiveMinorUnits, formatAmount, parseAmount, requireCurrency } 
 import { parseJsonExact } from '../exact-json.js';
 import { plausibleAuthorizationTime } from '../gateway-time.js';
 import { assertNever, classifyStatus } from '../http.js';
+import { refusalFromText } from '../refusal-evidence.js';
 import { maskPan } from '../redact.js';
 import type {
   AuthorizeOutcome,
@@ -32,6 +33,7 @@ export const PAYCERTIFY_CAPABILITIES: Readonly<GatewayCapabilities> = Object.fre
   overcaptureBps: 0,
   partialCapture: true,
   reauthorization: false,
+  captureNeedsSubscription: false,
 });
 
 /** A request ready for the wire. */
@@ -227,7 +229,8 @@ export function parseFailure(res: WireResponse, base: ExchangeRecord): Failure {
     case 'client-error':
       // Without PayCertify's { error } body the 4xx did not come from its API (wrong base URL, proxy).
       if (!hasBody) return { kind: 'misconfigured', code, message: `HTTP ${res.status} without a PayCertify error body; check PAYCERTIFY_BASE_URL`, exchange };
-      return { kind: 'declined', code, message, exchange };
+      // A 422 is PayCertify refusing the request as sent (validation, state): definitive for a first call only.
+      return { kind: 'declined', code, message, refusal: refusalFromText(message, 'invalid-request'), exchange };
     default:
       return assertNever(statusClass, 'HTTP status class');
   }
@@ -254,7 +257,7 @@ function locate(res: WireResponse, type: 'auth' | 'capture' | 'void'): Located {
 function declined(event: PayCertifyEvent, base: ExchangeRecord): Declined {
   const code = event.processor_code ?? 'DECLINED';
   const message = event.processor_message ?? 'declined by the processor';
-  return { kind: 'declined', code, message, exchange: { ...base, gatewayCode: code, message } };
+  return { kind: 'declined', code, message, refusal: 'issuer', exchange: { ...base, gatewayCode: code, message } };
 }
 
 function eventAmount(event: PayCertifyEvent, currency: string): number | null {
@@ -303,7 +306,7 @@ export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): Capt
   if (amount === null || amount > ctx.requestedAmount) {
     return unknown(ctx.base, `captured amount ${JSON.stringify(found.event.amount ?? null)} is not usable for a capture of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
   }
-  return { kind: 'approved', amount, captureRef: found.event.id ?? found.event.processor_transaction_id ?? null, exchange: approvedExchange(found.event, ctx.base) };
+  return { kind: 'approved', amount, captureRef: found.event.id ?? found.event.processor_transaction_id ?? null, authorizationRef: found.transactionId, exchange: approvedExchange(found.event, ctx.base) };
 }
 
 /** Maps a void response: the latest void event decides. */
