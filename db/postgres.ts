@@ -6,6 +6,7 @@ import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
 import { StorageError } from '../src/errors.js';
 import type { WriteStep } from './connection.js';
+import { redactUrl, redactUrlsInText } from '../src/redact-url.js';
 
 /** An open PostgreSQL store. */
 export interface PostgresStore {
@@ -45,15 +46,13 @@ export function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
 }
 
-/** Masks the password in a connection URL for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
-}
+/** Masks every password in a connection URL for messages (the rules live in src/redact-url.ts). */
+export { redactUrl };
 
 /**
  * Opens a pool (default 10 connections, 10 s connect timeout), checks that commits are durable
  * (synchronous_commit is not off) and migrates. Migrations take Kysely's advisory lock, so several
- * processes may open the same database at once.
+ * processes may open the same database at once. No message carries the URL's password.
  */
 export async function openPostgresStore(url: string, options: { poolSize?: number; migrate?: boolean } = {}): Promise<PostgresStore> {
   // Loaded only for PostgreSQL, so a SQLite-only process never pays for the driver.
@@ -80,7 +79,8 @@ export async function openPostgresStore(url: string, options: { poolSize?: numbe
   } catch (error) {
     await db.destroy().catch(() => undefined);
     if (error instanceof StorageError) throw error;
-    throw new StorageError('DATABASE_UNAVAILABLE', `cannot use database ${redactUrl(url)}: ${(error as Error).message}`);
+    // A driver message may quote the URL (an unparseable one, say): scrub it as well.
+    throw new StorageError('DATABASE_UNAVAILABLE', `cannot use database ${redactUrl(url)}: ${redactUrlsInText((error as Error).message)}`);
   }
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
