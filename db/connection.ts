@@ -27,6 +27,8 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** PostgreSQL: connections in the pool (default 10). */
   poolSize?: number;
+  /** PostgreSQL: accept a server with fsync off (default: HOLDFAST_ALLOW_UNSAFE_FSYNC=1). Tests only. */
+  allowUnsafeFsync?: boolean;
 }
 
 /** Opens a SQLite file path or a `postgres://` URL. */

@@ -6,6 +6,7 @@ import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
 import { StorageError } from '../src/errors.js';
 import type { WriteStep } from './connection.js';
+import { redactUrl, redactUrlsInText } from '../src/redact-url.js';
 
 /** An open PostgreSQL store. */
 export interface PostgresStore {
@@ -45,17 +46,38 @@ export function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
 }
 
-/** Masks the password in a connection URL for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
+/** Masks every password in a connection URL for messages (the rules live in src/redact-url.ts). */
+export { redactUrl };
+
+/**
+ * The test-only opt-in for a server running with `fsync = off` (the throwaway CI cluster in
+ * .ci/postgres.sh runs so for speed). Never set it in production: such a server can lose or
+ * corrupt committed transactions on a crash or power loss.
+ */
+export const ALLOW_UNSAFE_FSYNC_ENV = 'HOLDFAST_ALLOW_UNSAFE_FSYNC';
+
+/** Whether `env` opts in to a server with fsync off: only the exact value `1` does. */
+export function allowUnsafeFsyncFrom(env: NodeJS.ProcessEnv): boolean {
+  return env[ALLOW_UNSAFE_FSYNC_ENV] === '1';
+}
+
+/** How to open a PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number | undefined;
+  /** Run migrations on open (default true). */
+  migrate?: boolean | undefined;
+  /** Accept a server with fsync off (default: HOLDFAST_ALLOW_UNSAFE_FSYNC=1 in the environment). Tests only. */
+  allowUnsafeFsync?: boolean | undefined;
 }
 
 /**
  * Opens a pool (default 10 connections, 10 s connect timeout), checks that commits are durable
- * (synchronous_commit is not off) and migrates. Migrations take Kysely's advisory lock, so several
- * processes may open the same database at once.
+ * (neither synchronous_commit nor fsync is off) and migrates. Migrations take Kysely's advisory lock,
+ * so several processes may open the same database at once. No message carries the URL's password.
  */
-export async function openPostgresStore(url: string, options: { poolSize?: number; migrate?: boolean } = {}): Promise<PostgresStore> {
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+  const allowUnsafeFsync = options.allowUnsafeFsync ?? allowUnsafeFsyncFrom(process.env);
   // Loaded only for PostgreSQL, so a SQLite-only process never pays for the driver.
   const driver = (await import('pg')).default;
   const pool = new driver.Pool({
@@ -76,11 +98,20 @@ export async function openPostgresStore(url: string, options: { poolSize?: numbe
         `database ${redactUrl(url)} runs with synchronous_commit=off; a committed capture could be lost on a crash`,
       );
     }
+    const fsync = await pool.query<{ fsync: string }>('SHOW fsync');
+    if (fsync.rows[0]?.fsync === 'off' && !allowUnsafeFsync) {
+      throw new StorageError(
+        'UNSAFE_DATABASE_SETTINGS',
+        `database ${redactUrl(url)} runs with fsync=off; a crash or power loss could lose or corrupt committed captures. ` +
+          `Run the server with fsync=on (${ALLOW_UNSAFE_FSYNC_ENV}=1 accepts it, for a throwaway test server only)`,
+      );
+    }
     if (options.migrate ?? true) await migrateToLatest(db);
   } catch (error) {
     await db.destroy().catch(() => undefined);
     if (error instanceof StorageError) throw error;
-    throw new StorageError('DATABASE_UNAVAILABLE', `cannot use database ${redactUrl(url)}: ${(error as Error).message}`);
+    // A driver message may quote the URL (an unparseable one, say): scrub it as well.
+    throw new StorageError('DATABASE_UNAVAILABLE', `cannot use database ${redactUrl(url)}: ${redactUrlsInText((error as Error).message)}`);
   }
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

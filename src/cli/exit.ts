@@ -2,6 +2,7 @@
 // operation that failed. A stack trace only with HOLDFAST_DEBUG set.
 import { CommanderError } from 'commander';
 import { HoldfastError } from '../errors.js';
+import { redactUrlsInText } from '../redact-url.js';
 
 // Commander "errors" that are really help or version output it has already printed.
 const ALREADY_PRINTED = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
@@ -19,7 +20,8 @@ export function describeError(error: unknown): { code: string; message: string }
   let message = error instanceof Error ? error.message : String(error);
   // Commander prefixes "error: " and may add "(Did you mean …?)" on a second line.
   if (error instanceof CommanderError) message = message.replace(/^error: /, '');
-  return { code, message: message.replace(/\s*\n\s*/g, ' ').trim() };
+  // Any error may quote a connection URL (a driver's, a got's): its password never reaches the screen.
+  return { code, message: redactUrlsInText(message.replace(/\s*\n\s*/g, ' ').trim()) };
 }
 
 /** Prints the error for a person (and, with --json, for a program) and exits. */
@@ -29,6 +31,6 @@ export function reportAndExit(error: unknown, options: { json?: boolean } = {}):
   const described = describeError(error);
   process.stderr.write(`holdfast: ${described.message}\n`);
   if (options.json) process.stdout.write(`${JSON.stringify({ error: described })}\n`);
-  if (process.env.HOLDFAST_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (process.env.HOLDFAST_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${redactUrlsInText(error.stack)}\n`);
   process.exit(code);
 }

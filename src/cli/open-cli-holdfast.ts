@@ -1,7 +1,8 @@
 // Opens holdfast the way the CLI runs it: configuration and gateways from the environment, the
 // system clock, actor `cli`, and logs off unless HOLDFAST_LOG_LEVEL asks (stderr is for one error line).
 import pino from 'pino';
-import { redactLogRecord } from '../gateways/redact.js';
+import { logRedactor } from '../gateways/redact.js';
+import { configuredSecrets } from '../config/configured-secrets.js';
 import { type Clock, systemClock } from '../clock.js';
 import { type HoldfastConfig, loadConfig } from '../config/load-config.js';
 import { type Holdfast, openHoldfast } from '../holds/holdfast.js';
@@ -26,7 +27,8 @@ export async function openCliHoldfast(options: {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
   const log = options.log ?? { level: env.HOLDFAST_LOG_LEVEL ?? 'silent', fd: 2 };
-  const logger = pino({ name: 'holdfast', level: log.level, formatters: { log: redactLogRecord } }, pino.destination(log.fd));
+  // Configured credentials are removed from every log line, wherever a gateway or an error echoes them.
+  const logger = pino({ name: 'holdfast', level: log.level, formatters: { log: logRedactor(configuredSecrets(env)) } }, pino.destination(log.fd));
   // Configuration first: a bad config file must not leave a freshly created database behind.
   const config = loadConfig(env);
   const gateways = options.gateways === false ? [] : (await import('../config/configured-gateways.js')).configuredGateways(env, { clock, logger });

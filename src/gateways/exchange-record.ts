@@ -3,7 +3,7 @@
 import { parseJsonExact } from './exact-json.js';
 import { ValidationError } from '../errors.js';
 import type { HttpCall, HttpClient, HttpResult } from './http.js';
-import { redact, redactHeaders, type RedactOptions } from './redact.js';
+import { redact, redactExchange, redactHeaders, redactText, type RedactOptions } from './redact.js';
 import type { ExchangeRecord, Unavailable, Unknown } from './types.js';
 
 // Non-JSON bodies (HTML error pages) are kept only this long in the exchange log.
@@ -27,12 +27,15 @@ export function exchangeBase(
   result: HttpResult,
   options: RedactOptions,
 ): ExchangeRecord {
+  const references = [...(options.references ?? []), idempotencyKey];
+  const withKey: RedactOptions = { ...options, references };
   const request = {
     method: call.method,
-    path: redact(call.path, options),
-    headers: redactHeaders(call.headers),
-    body: call.body === undefined ? null : redact(call.body, options),
+    path: redactText(call.path, withKey),
+    headers: redactHeaders(call.headers, withKey),
+    body: call.body === undefined ? null : redact(call.body, withKey),
   };
+  const declared = options.references?.length ? { references: [...options.references] } : {};
   if (result.kind === 'transport') {
     return {
       operation,
@@ -42,7 +45,8 @@ export function exchangeBase(
       response: null,
       latencyMs: result.latencyMs,
       gatewayCode: null,
-      message: redact(result.reason, options) as string,
+      message: redactText(result.reason, withKey),
+      ...declared,
     };
   }
   return {
@@ -50,11 +54,41 @@ export function exchangeBase(
     idempotencyKey,
     httpStatus: result.status,
     request,
-    response: { headers: redactHeaders(result.headers), body: recordedBody(result.bodyText, options) },
+    response: { headers: redactHeaders(result.headers, withKey), body: recordedBody(result.bodyText, withKey) },
     latencyMs: result.latencyMs,
     gatewayCode: null,
     message: null,
+    ...declared,
   };
+}
+
+type AnyOutcome = { kind: string; exchange: ExchangeRecord };
+
+// References an approved outcome learnt from the gateway: the new authorization, the capture ticket.
+function learntReferences(outcome: AnyOutcome): string[] {
+  const found: string[] = [];
+  for (const field of ['gatewayRef', 'captureRef'] as const) {
+    const value = (outcome as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value !== '') found.push(value);
+  }
+  return found;
+}
+
+/**
+ * An adapter's outcome made safe to hand back: the gateway's own words (code, message, reason, which
+ * become the hold's lastError, webhook payloads and log fields) and the exchange record are redacted
+ * with the exchange's secrets, card numbers and references; references learnt from the answer join
+ * the record's, so a later redaction keeps them too. Ids and amounts are left as they are.
+ */
+export function redactOutcome<T extends AnyOutcome>(outcome: T, options: RedactOptions): T {
+  const references = [...new Set([...(options.references ?? []), ...(outcome.exchange.references ?? []), ...learntReferences(outcome)])];
+  const all: RedactOptions = { ...options, references };
+  const out: Record<string, unknown> = { ...outcome, exchange: redactExchange({ ...outcome.exchange, references }, all) };
+  for (const field of ['code', 'message', 'reason'] as const) {
+    const value = out[field];
+    if (typeof value === 'string') out[field] = redactText(value, all);
+  }
+  return out as T;
 }
 
 /** The outcome of a call that failed below HTTP: nothing to parse, only the failure class. */

@@ -1,18 +1,33 @@
-// Redaction of everything that is stored or logged about a gateway exchange. Card numbers become
-// BIN6…last4 wherever they appear (free text included), CVV-like fields are dropped, credentials are
-// never kept. Headers go through an allow-list; bodies through a deny-list of keys plus a scan of
-// every string, because gateways echo request fields back in places nobody documented.
+// Redaction of everything that is stored or logged about a gateway exchange, by field role:
+// - reference fields (ticket numbers, transaction ids, the idempotency key) and the values an exchange
+//   declares as its references are never masked: Kushki's 18-digit ticket numbers pass the Luhn check
+//   one time in ten, and a masked ticket makes the exchange log useless for reconciliation;
+// - every other string (free text, unknown keys, paths, headers, codes, object keys) is scanned for
+//   every card-number form: plain, grouped by spaces, dashes or dots, track 1 and track 2 data;
+// - configured secrets (merchant ids, API tokens, the webhook secret) are removed wherever they
+//   appear, URL-encoded too; URL passwords go as well;
+// - CVV-like and credential keys are dropped; headers go through an allow-list.
+// A card number the exchange is known to carry (`pans`) is masked everywhere, reference fields included.
+import { redactUrlsInText } from '../redact-url.js';
 import type { ExchangeRecord } from './types.js';
 
-/** Extra values one exchange knows to be secret (its credential, the raw card number it sent). */
+/** What one exchange knows: its secrets, the raw card number it sent, its gateway references. */
 export interface RedactOptions {
-  /** Replaced by `[redacted]` wherever they occur (API tokens, merchant ids). Values under 4 chars are ignored. */
+  /** Replaced by `[redacted]` wherever they occur, URL-encoded too (API tokens, merchant ids). Values under 4 chars are ignored. */
   secrets?: readonly string[];
   /** Card numbers replaced by their mask wherever they occur, Luhn-valid or not. */
   pans?: readonly string[];
+  /**
+   * Values known to be gateway references of this exchange (the hold's gatewayRef, subscription id,
+   * idempotency key, capture ticket): never masked, as a whole field, in a URL path or in free text,
+   * unless one is also in `pans`.
+   */
+  references?: readonly string[];
 }
 
 const REDACTED = '[redacted]';
+/** What replaces magnetic-stripe track data: all of it goes, since it carries more than the card number. */
+export const TRACK_DATA_REMOVED = '[track data removed]';
 
 // Normalised (lower case, separators removed) key fragments. CVV-like keys: any key containing these.
 const CVV_FRAGMENTS = ['cvv', 'cvc', 'securitycode', 'verificationvalue', 'verificationcode'];
@@ -21,13 +36,17 @@ const CVV_EXACT = new Set(['cid', 'csc', 'cvn', 'pin', 'pinblock']);
 const CREDENTIAL_FRAGMENTS = [
   'token', 'secret', 'password', 'passwd', 'authorization', 'apikey', 'privatemerchantid', 'publicmerchantid', 'cookie', 'credential',
 ];
-// Keys that hold a card number: masked even when the number fails the Luhn check.
-const PAN_KEYS = new Set(['cardnumber', 'pan', 'number', 'primaryaccountnumber', 'accountnumber']);
-
-// Gateway references that are long digit strings by design (Kushki's 18-digit ticket numbers):
-// about one in ten passes the Luhn check, and masking it would make the exchange log useless for
-// reconciliation. A card number the exchange is known to carry (options.pans) is still masked.
-const REFERENCE_KEYS = new Set(['ticketnumber', 'transactionreference', 'transactionid', 'subscriptionid', 'idempotencykey']);
+// Keys that hold a card number: a 12–19-digit value is masked even when it fails the Luhn check.
+const PAN_KEYS = new Set(['pan', 'number', 'cardno', 'cardpan', 'tarjeta']);
+const PAN_KEY_FRAGMENTS = ['cardnumber', 'cardnum', 'ccnum', 'accountnumber', 'primaryaccount', 'numerotarjeta', 'numerodetarjeta'];
+// Keys whose value is a gateway reference, from the Kushki and PayCertify bodies and our own records:
+// ticketNumber, preauthTicketNumber, ticket_number, transactionReference, preauthTransactionReference,
+// transactionId, processor_transaction_id, merchant_transaction_id, subscriptionId,
+// externalSubscriptionID, idempotencyKey, gatewayRef, captureRef, event and effect ids.
+const REFERENCE_SUFFIXES = [
+  'ticketnumber', 'transactionreference', 'transactionid', 'subscriptionid', 'idempotencykey', 'gatewayref', 'captureref', 'eventid', 'effectid',
+];
+const REFERENCE_EXACT = new Set(['id', 'ticket', 'reference']);
 
 // Headers worth keeping in an exchange record; everything else (Authorization, Private-Merchant-Id,
 // cookies, vendor headers we have not vetted) is dropped.
@@ -35,6 +54,15 @@ const HEADER_ALLOW = new Set([
   'accept', 'content-type', 'content-length', 'idempotency-key', 'idempotent-replayed', 'user-agent', 'date', 'retry-after',
   'x-request-id', 'x-correlation-id', 'location',
 ]);
+
+// Track 1: %B<PAN>^<NAME>^<YYMM><service code><discretionary>? — sentinels optional, as gateways
+// echo it. Track 2: ;<PAN>=<YYMM>…? (`D` is the separator in EMV tag 57 dumps).
+const TRACK_1 = /%?[Bb]\d{12,19}\^[^^\r\n]{0,40}\^[^?\r\n]*\??/g;
+const TRACK_2 = /;?\d{12,19}[=Dd]\d{4}\d*\??/g;
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/g;
+// Between the digit groups of one card number: up to three spaces, no-break spaces, dashes or dots.
+const SEPARATOR = /^[ \t\u00a0.-]{1,3}$/;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -72,13 +100,54 @@ function looksLikePan(digits: string): boolean {
   return luhnValid(digits);
 }
 
+// One redaction's options, prepared once: secret variants longest first, known card numbers as
+// digits, and the digit runs of references that the card-number scan must leave alone.
+interface Context {
+  secrets: string[];
+  pans: Set<string>;
+  panList: string[];
+  references: Set<string>;
+}
+
+const EMPTY: Context = { secrets: [], pans: new Set(), panList: [], references: new Set() };
+
+function digitsOf(value: string): string {
+  return value.replace(/\D/g, '');
+}
+
+// Maximal digit runs long enough to be mistaken for a card number.
+function longRuns(value: string): string[] {
+  return [...value.matchAll(/\d{13,}/g)].map((m) => m[0]);
+}
+
+function compile(options: RedactOptions): Context {
+  if (!options.secrets?.length && !options.pans?.length && !options.references?.length) return EMPTY;
+  const variants = new Set<string>();
+  for (const secret of options.secrets ?? []) {
+    if (secret.length < 4) continue;
+    const encoded = encodeURIComponent(secret);
+    for (const v of [secret, encoded, encoded.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())]) variants.add(v);
+  }
+  const pans = new Set((options.pans ?? []).map(digitsOf).filter((d) => d.length >= 8));
+  const references = new Set((options.references ?? []).flatMap(longRuns).filter((d) => !pans.has(d)));
+  return {
+    secrets: [...variants].sort((a, b) => b.length - a.length),
+    pans,
+    panList: [...pans].sort((a, b) => b.length - a.length),
+    references,
+  };
+}
+
+function withReferences(ctx: Context, runs: readonly string[]): Context {
+  const extra = runs.filter((d) => !ctx.pans.has(d) && !ctx.references.has(d));
+  return extra.length === 0 ? ctx : { ...ctx, references: new Set([...ctx.references, ...extra]) };
+}
+
 interface DigitRun {
   start: number;
   end: number;
   digits: string;
 }
-
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 // Maximal digit runs, so that a PAN is never looked for inside a longer number (a 31-digit processor id).
 // Runs inside a UUID (PayCertify's transaction ids) are not candidates: "8000-000000000003" chains
@@ -93,51 +162,76 @@ function digitRuns(text: string): DigitRun[] {
   return runs;
 }
 
-// Runs joined by one space or dash form a chain ("5451 9515 7492 5480"); a PAN is a prefix-aligned
-// slice of consecutive runs in one chain. Looking at slices (not the whole chain) matters: a PAN
-// followed by a year ("4111 1111 1111 1111 2029") must still be masked.
-function panSpans(text: string, runs: DigitRun[]): { start: number; end: number; digits: string }[] {
-  const spans: { start: number; end: number; digits: string }[] = [];
-  let i = 0;
-  while (i < runs.length) {
-    let best: { j: number; digits: string } | null = null;
+interface Span {
+  first: number;
+  last: number;
+}
+
+// Runs joined by separators form a chain ("5451 9515 7492 5480", "4111.1111.1111.1111"); a card
+// number is a run-aligned slice of a chain. From each run the longest slice that is a card number
+// is taken, and overlapping slices merge, so that digits chaining on from the text around (an amount
+// before it, a year after it) can never leave part of the number outside the mask. A chain through
+// a dot needs three groups at least: "1651242220.123456" is a decimal, not a card. A reference's
+// digit run never belongs to a card number.
+function panSpans(text: string, runs: DigitRun[], ctx: Context): Span[] {
+  const spans: Span[] = [];
+  for (let i = 0; i < runs.length; i++) {
+    let best = -1;
     let digits = '';
+    let dotted = false;
     for (let j = i; j < runs.length; j++) {
       const run = runs[j]!;
+      if (ctx.references.has(run.digits)) break;
       if (j > i) {
-        const prev = runs[j - 1]!;
-        if (run.start - prev.end !== 1 || !/[ -]/.test(text[prev.end] ?? '')) break;
+        const gap = text.slice(runs[j - 1]!.end, run.start);
+        if (!SEPARATOR.test(gap)) break;
+        if (gap.includes('.')) dotted = true;
       }
       digits += run.digits;
       if (digits.length > 19) break;
-      if (looksLikePan(digits)) best = { j, digits };
+      if ((looksLikePan(digits) || ctx.pans.has(digits)) && (!dotted || j - i >= 2)) best = j;
     }
-    if (best) {
-      spans.push({ start: runs[i]!.start, end: runs[best.j]!.end, digits: best.digits });
-      i = best.j + 1;
-    } else {
-      i += 1;
-    }
+    if (best < 0) continue;
+    const previous = spans.at(-1);
+    if (previous && i <= previous.last) previous.last = Math.max(previous.last, best);
+    else spans.push({ first: i, last: best });
   }
   return spans;
 }
 
-/** Replaces every Luhn-valid 13–19-digit run in free text (plain or grouped by spaces/dashes) by its mask. */
-export function maskPansInText(text: string): string {
-  const spans = panSpans(text, digitRuns(text));
+function spanDigits(runs: DigitRun[], span: Span): string {
+  return runs.slice(span.first, span.last + 1).map((r) => r.digits).join('');
+}
+
+function maskPans(text: string, ctx: Context): string {
+  const runs = digitRuns(text);
+  const spans = panSpans(text, runs, ctx);
   if (spans.length === 0) return text;
   let out = '';
   let at = 0;
   for (const span of spans) {
-    out += text.slice(at, span.start) + maskPan(span.digits);
-    at = span.end;
+    out += text.slice(at, runs[span.first]!.start) + maskPan(spanDigits(runs, span));
+    at = runs[span.last]!.end;
   }
   return out + text.slice(at);
 }
 
+function removeTracks(text: string): string {
+  return text.replace(TRACK_1, TRACK_DATA_REMOVED).replace(TRACK_2, TRACK_DATA_REMOVED);
+}
+
+/**
+ * Replaces every card number in free text by its mask: Luhn-valid 13–19-digit numbers, plain or
+ * grouped by spaces, dashes or dots. Track 1 and track 2 data is removed whole.
+ */
+export function maskPansInText(text: string): string {
+  return maskPans(removeTracks(text), EMPTY);
+}
+
 /** The unmasked Luhn-valid card numbers in `text`: empty when it is safe to store or log. */
 export function findPans(text: string): string[] {
-  return panSpans(text, digitRuns(text)).map((span) => span.digits);
+  const runs = digitRuns(text);
+  return panSpans(text, runs, EMPTY).map((span) => spanDigits(runs, span));
 }
 
 /** Everything in `text` that must not be there: Luhn-valid PANs plus any of `needles` (CVVs, tokens). */
@@ -164,85 +258,140 @@ export function isSecretKey(key: string): boolean {
   return isCvvKey(key) || isCredentialKey(key);
 }
 
-function redactString(text: string, options: RedactOptions): string {
-  let out = text;
-  for (const pan of options.pans ?? []) {
-    const digits = pan.replace(/\D/g, '');
-    if (digits.length >= 8) out = out.split(digits).join(maskPan(digits));
-  }
-  for (const secret of options.secrets ?? []) {
-    if (secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
-  out = out.replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, `Bearer ${REDACTED}`);
-  return maskPansInText(out);
+/** True when a key names a card number (cardNumber, card_no, ccNumber, pan, numeroTarjeta, …). */
+export function isPanKey(key: string): boolean {
+  const k = normaliseKey(key);
+  return PAN_KEYS.has(k) || PAN_KEY_FRAGMENTS.some((f) => k.includes(f));
 }
 
-function redactInner(value: unknown, options: RedactOptions, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return redactString(value, options);
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) return value;
-    const text = String(value);
-    const masked = redactString(text, options);
+/** True when a key names a gateway reference (ticketNumber, preauthTicketNumber, transactionId, idempotencyKey, …). */
+export function isReferenceKey(key: string): boolean {
+  const k = normaliseKey(key);
+  return REFERENCE_EXACT.has(k) || REFERENCE_SUFFIXES.some((s) => k.endsWith(s));
+}
+
+function redactString(text: string, ctx: Context): string {
+  let out = removeTracks(text);
+  for (const pan of ctx.panList) out = out.split(pan).join(maskPan(pan));
+  for (const secret of ctx.secrets) out = out.split(secret).join(REDACTED);
+  out = redactUrlsInText(out.replace(BEARER, `$1 ${REDACTED}`));
+  return maskPans(out, ctx);
+}
+
+/** Free text (an error message, a log string) with card numbers masked and secrets removed. */
+export function redactText(text: string, options: RedactOptions = {}): string {
+  return redactString(text, compile(options));
+}
+
+// A value under a reference key: its own long digit runs are references (a ticket, `sim-<ticket>`),
+// unless it is a card this exchange carries. Everything else about it is scanned as usual.
+function redactReference(value: unknown, ctx: Context): unknown {
+  if (typeof value === 'string') return redactString(value, withReferences(ctx, longRuns(value)));
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const digits = digitsOf(String(value));
+    return ctx.pans.has(digits) ? maskPan(digits) : value;
+  }
+  return undefined;
+}
+
+// A value under a card-number key: masked when it is 12–19 digits in any grouping, Luhn or not.
+function redactPanField(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) return REDACTED;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') return undefined;
+  const digits = String(value).replace(/[\s.\-\u00a0]/g, '');
+  return /^\d{12,19}$/.test(digits) ? maskPan(digits) : undefined;
+}
+
+function redactNumber(value: number, ctx: Context): unknown {
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    // Beyond 2^53 the digits are rounded: no mask can be computed, and the leading digits are the card's.
+    const length = Math.abs(value) < 1e21 ? String(Math.abs(value)).length : Infinity;
+    return length >= 13 && length <= 19 ? REDACTED : value;
+  }
+  const text = String(value);
+  const masked = redactString(text, ctx);
+  return masked === text ? value : masked;
+}
+
+function redactInner(value: unknown, ctx: Context, seen: WeakSet<object>): unknown {
+  if (typeof value === 'string') return redactString(value, ctx);
+  if (typeof value === 'number') return redactNumber(value, ctx);
+  if (typeof value === 'bigint') {
+    const text = value.toString();
+    const masked = redactString(text, ctx);
     return masked === text ? value : masked;
   }
-  if (typeof value === 'bigint') return redactString(value.toString(), options);
   if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value;
   if (seen.has(value)) return '[circular]';
   seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => redactInner(v, options, seen));
+  if (Array.isArray(value)) return value.map((v) => redactInner(v, ctx, seen));
+  // An Error's message and stack are not own enumerable properties: keep them, redacted.
+  const entries: [string, unknown][] =
+    value instanceof Error
+      ? [['type', value.name], ['message', value.message], ...Object.entries(value)]
+      : Object.entries(value as Record<string, unknown>);
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+  for (const [key, inner] of entries) {
     if (isSecretKey(key)) continue;
-    if (PAN_KEYS.has(normaliseKey(key)) && (typeof inner === 'string' || typeof inner === 'number')) {
-      const digits = String(inner).replace(/[\s-]/g, '');
-      if (/^\d{12,19}$/.test(digits)) {
-        out[key] = maskPan(digits);
-        continue;
-      }
-    }
-    if (REFERENCE_KEYS.has(normaliseKey(key)) && isKnownSafeReference(inner, options)) {
-      out[key] = inner;
-      continue;
-    }
-    out[key] = redactInner(inner, options, seen);
+    const safeKey = redactString(key, ctx);
+    const byRole = isPanKey(key) ? redactPanField(inner) : isReferenceKey(key) ? redactReference(inner, ctx) : undefined;
+    out[safeKey] = byRole !== undefined ? byRole : redactInner(inner, ctx, seen);
   }
   return out;
 }
 
-function isKnownSafeReference(value: unknown, options: RedactOptions): boolean {
-  if (typeof value !== 'string' && typeof value !== 'number') return false;
-  const text = String(value);
-  return /^\d+$/.test(text) && !(options.pans ?? []).some((pan) => pan.replace(/\D/g, '') === text);
-}
-
-/** A deep copy of `value` with secrets dropped and card numbers masked (strings and numbers alike). */
+/** A deep copy of `value` with secrets dropped and card numbers masked (keys, strings and numbers alike). */
 export function redact(value: unknown, options: RedactOptions = {}): unknown {
-  return redactInner(value, options, new WeakSet());
+  return redactInner(value, compile(options), new WeakSet());
 }
 
-/** Keeps only allow-listed headers (never Authorization, Private-Merchant-Id or any credential). */
-export function redactHeaders(headers: Readonly<Record<string, string | string[] | number | undefined>>): Record<string, string> {
+/** Keeps only allow-listed headers (never Authorization, Private-Merchant-Id or any credential), redacted. */
+export function redactHeaders(
+  headers: Readonly<Record<string, string | string[] | number | undefined>>,
+  options: RedactOptions = {},
+): Record<string, string> {
+  const ctx = compile(options);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (!HEADER_ALLOW.has(lower) || value === undefined) continue;
-    out[lower] = maskPansInText(Array.isArray(value) ? value.join(', ') : String(value));
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    out[lower] = isReferenceKey(lower) ? String(redactReference(text, ctx)) : redactString(text, ctx);
   }
   return out;
 }
 
-/** An exchange record made safe to store and log. */
+// The references a record may keep: never a card it carries, never a value holding a secret.
+function safeReferences(references: readonly string[], ctx: Context): string[] {
+  return [...new Set(references)].filter((r) => !ctx.pans.has(digitsOf(r)) && !ctx.secrets.some((s) => r.includes(s)));
+}
+
+/**
+ * An exchange record made safe to store and log. Its idempotency key and the references it carries
+ * (set by the adapter that made it) count as references, so redacting it again keeps them.
+ */
 export function redactExchange(record: ExchangeRecord, options: RedactOptions = {}): ExchangeRecord {
+  const references = [...(options.references ?? []), ...(record.references ?? []), record.idempotencyKey];
+  const ctx = compile({ ...options, references });
+  const seen = new WeakSet<object>();
   return {
     ...record,
-    request: redact(record.request, options),
-    response: redact(record.response, options),
-    message: record.message === null ? null : redactString(record.message, options),
-    gatewayCode: record.gatewayCode === null ? null : redactString(record.gatewayCode, options),
+    request: redactInner(record.request, ctx, seen),
+    response: redactInner(record.response, ctx, seen),
+    message: record.message === null ? null : redactString(record.message, ctx),
+    gatewayCode: record.gatewayCode === null ? null : redactString(record.gatewayCode, ctx),
+    ...(record.references === undefined ? {} : { references: safeReferences(record.references, ctx) }),
   };
 }
 
-/** A pino `formatters.log` hook: every log object is redacted before it is serialised. */
+/** A pino `formatters.log` hook that redacts every log object and removes `secrets` from it. */
+export function logRedactor(secrets: readonly string[]): (object: Record<string, unknown>) => Record<string, unknown> {
+  const ctx = compile({ secrets });
+  return (object) => redactInner(object, ctx, new WeakSet()) as Record<string, unknown>;
+}
+
+/** A pino `formatters.log` hook: every log object is redacted before it is serialised (no configured secrets). */
 export function redactLogRecord(object: Record<string, unknown>): Record<string, unknown> {
-  return redact(object) as Record<string, unknown>;
+  return redactInner(object, EMPTY, new WeakSet()) as Record<string, unknown>;
 }

@@ -25,6 +25,11 @@ export interface ExchangeRecord {
   latencyMs: number;
   gatewayCode: string | null;
   message: string | null;
+  /**
+   * Gateway references this exchange involves (ticket numbers, subscription id, order id): kept
+   * unmasked by every later redactExchange, even where they look like card numbers. Not stored.
+   */
+  references?: readonly string[];
 }
 
 /** Card data for gateways that take it raw (PayCertify). In memory only: never persisted or logged. */

@@ -7,6 +7,7 @@ import type { Store } from '../../db/connection.js';
 import { writeAtomically } from '../../db/connection.js';
 import { claimDueEvents, findHoldsToWarn, markDelivered, markFailed, markWarned } from '../../db/webhooks.repository.js';
 import type { Clock } from '../clock.js';
+import { redactText } from '../gateways/redact.js';
 import { outboxInsert } from './outbox.js';
 
 export interface WebhookConfig {
@@ -76,7 +77,8 @@ export async function deliverDueWebhooks(
       failed++;
       const attempts = Number(event.attempts) + 1;
       const delay = WEBHOOK_RETRY_SCHEDULE_MS[Math.min(attempts, WEBHOOK_RETRY_SCHEDULE_MS.length) - 1] ?? 0;
-      const message = error instanceof Error ? error.message : String(error);
+      // A transport error can quote the receiver's URL (credentials included) or echo what was sent.
+      const message = redactText(error instanceof Error ? error.message : String(error), { secrets: [config.secret] });
       await markFailed(store.db, event.id, message, clock.now() + delay);
       logger.warn({ event: 'webhook_failed', id: event.id, type: event.event_type, attempts, err: message }, 'webhook delivery failed');
     }

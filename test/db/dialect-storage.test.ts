@@ -7,6 +7,7 @@ import { appliedMigrations } from '../../db/migrate.js';
 import { claimDueHolds } from '../../db/sweeper.repository.js';
 import { findHoldRow } from '../../db/holds.repository.js';
 import { openStore } from '../../db/connection.js';
+import { ALLOW_UNSAFE_FSYNC_ENV, allowUnsafeFsyncFrom } from '../../db/postgres.js';
 import { sql } from 'kysely';
 
 for (const dialect of DIALECTS) {
@@ -75,5 +76,30 @@ describe.skipIf(DIALECTS[1]!.skipReason !== null)('PostgreSQL durability check',
     } finally {
       await created.drop();
     }
+  });
+
+  // The CI cluster (.ci/postgres.sh) runs with fsync=off for speed and the suites opt in through
+  // HOLDFAST_ALLOW_UNSAFE_FSYNC=1; here the opt-in is withheld explicitly.
+  it('refuses a server running with fsync off unless explicitly allowed', async () => {
+    const created = await DIALECTS[1]!.create();
+    try {
+      const admin = await openStore(created.database, { allowUnsafeFsync: true, migrate: false });
+      const { rows } = await sql<{ fsync: string }>`SHOW fsync`.execute(admin.db);
+      await admin.close();
+      expect(rows[0]?.fsync).toBe('off');
+      const refused = openStore(created.database, { allowUnsafeFsync: false });
+      await expect(refused).rejects.toMatchObject({ code: 'UNSAFE_DATABASE_SETTINGS' });
+      await expect(refused).rejects.toThrow(/fsync=off/);
+    } finally {
+      await created.drop();
+    }
+  });
+});
+
+describe('the fsync opt-in', () => {
+  it('is read from HOLDFAST_ALLOW_UNSAFE_FSYNC=1 and nothing else', () => {
+    expect(ALLOW_UNSAFE_FSYNC_ENV).toBe('HOLDFAST_ALLOW_UNSAFE_FSYNC');
+    expect(allowUnsafeFsyncFrom({ HOLDFAST_ALLOW_UNSAFE_FSYNC: '1' })).toBe(true);
+    for (const value of [undefined, '', '0', 'true', 'yes']) expect(allowUnsafeFsyncFrom({ HOLDFAST_ALLOW_UNSAFE_FSYNC: value })).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // Kushki OneClick over HTTP: URLs, headers and got calls. The wire format lives in transformers.ts.
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../../clock.js';
-import { performExchange, transportOutcome } from '../exchange-record.js';
+import { performExchange, redactOutcome, transportOutcome } from '../exchange-record.js';
 import { createHttpClient, type HttpTimeouts } from '../http.js';
 import type { RedactOptions } from '../redact.js';
 import type { AuthorizeOutcome, CaptureOutcome, ExchangeRecord, Gateway, VoidOutcome } from '../types.js';
@@ -38,9 +38,13 @@ export function createKushkiGateway(options: KushkiGatewayOptions): Gateway {
     maxResponseBytes: options.maxResponseBytes,
   });
   const clock = options.clock ?? systemClock;
-  const redaction: RedactOptions = { secrets: [options.privateMerchantId] };
+  // The merchant id is removed wherever a gateway echoes it; the subscription, the ticket and the
+  // order id are this exchange's references, never mistaken for card numbers.
+  function redactionFor(references: readonly (string | null | undefined)[]): RedactOptions {
+    return { secrets: [options.privateMerchantId], references: references.filter((r): r is string => typeof r === 'string' && r !== '') };
+  }
 
-  async function send(operation: ExchangeRecord['operation'], idempotencyKey: string, built: KushkiCall) {
+  async function send(operation: ExchangeRecord['operation'], idempotencyKey: string, built: KushkiCall, redaction: RedactOptions) {
     return performExchange(
       client,
       operation,
@@ -55,9 +59,10 @@ export function createKushkiGateway(options: KushkiGatewayOptions): Gateway {
     );
   }
 
-  function logged<T extends { kind: string; exchange: ExchangeRecord }>(outcome: T): T {
-    options.logger?.info({ gateway: 'kushki', outcome: outcome.kind, exchange: outcome.exchange }, 'gateway exchange');
-    return outcome;
+  function finish<T extends { kind: string; exchange: ExchangeRecord }>(outcome: T, redaction: RedactOptions): T {
+    const safe = redactOutcome(outcome, redaction);
+    options.logger?.info({ gateway: 'kushki', outcome: safe.kind, exchange: safe.exchange }, 'gateway exchange');
+    return safe;
   }
 
   return {
@@ -68,19 +73,22 @@ export function createKushkiGateway(options: KushkiGatewayOptions): Gateway {
       buildAuthorizeCall(req);
     },
     async authorize(req): Promise<AuthorizeOutcome> {
-      const { result, base } = await send('authorize', req.idempotencyKey, buildAuthorizeCall(req));
-      if (result.kind === 'transport') return logged(transportOutcome(result, base));
-      return logged(parseAuthorizeResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }));
+      const redaction = redactionFor([req.subscriptionId, req.orderId]);
+      const { result, base } = await send('authorize', req.idempotencyKey, buildAuthorizeCall(req), redaction);
+      if (result.kind === 'transport') return finish(transportOutcome(result, base), redaction);
+      return finish(parseAuthorizeResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }), redaction);
     },
     async capture(req): Promise<CaptureOutcome> {
-      const { result, base } = await send('capture', req.idempotencyKey, buildCaptureCall(req));
-      if (result.kind === 'transport') return logged(transportOutcome(result, base));
-      return logged(parseCaptureResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }));
+      const redaction = redactionFor([req.gatewayRef, req.subscriptionId]);
+      const { result, base } = await send('capture', req.idempotencyKey, buildCaptureCall(req), redaction);
+      if (result.kind === 'transport') return finish(transportOutcome(result, base), redaction);
+      return finish(parseCaptureResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }), redaction);
     },
     async void(req): Promise<VoidOutcome> {
-      const { result, base } = await send('void', req.idempotencyKey, buildVoidCall(req));
-      if (result.kind === 'transport') return logged(transportOutcome(result, base));
-      return logged(parseVoidResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }));
+      const redaction = redactionFor([req.gatewayRef, req.subscriptionId]);
+      const { result, base } = await send('void', req.idempotencyKey, buildVoidCall(req), redaction);
+      if (result.kind === 'transport') return finish(transportOutcome(result, base), redaction);
+      return finish(parseVoidResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }), redaction);
     },
     async close(): Promise<void> {
       client.close();

@@ -4,7 +4,7 @@
 // CVV-like field is dropped.
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../../clock.js';
-import { performExchange, transportOutcome } from '../exchange-record.js';
+import { performExchange, redactOutcome, transportOutcome } from '../exchange-record.js';
 import { createHttpClient, type HttpTimeouts } from '../http.js';
 import type { RedactOptions } from '../redact.js';
 import type { AuthorizeOutcome, CaptureOutcome, ExchangeRecord, Gateway, VoidOutcome } from '../types.js';
@@ -47,8 +47,13 @@ export function createPayCertifyGateway(options: PayCertifyGatewayOptions): Gate
   });
   const clock = options.clock ?? systemClock;
 
-  async function send(operation: ExchangeRecord['operation'], idempotencyKey: string, built: PayCertifyCall, pans: string[] = []) {
-    const redaction: RedactOptions = { secrets: [options.apiToken], pans };
+  // The token is removed wherever a gateway echoes it, the card sent is masked even when it fails the
+  // Luhn check, and the transaction and order ids are this exchange's references.
+  function redactionFor(references: readonly (string | null | undefined)[], pans: readonly string[] = []): RedactOptions {
+    return { secrets: [options.apiToken], pans, references: references.filter((r): r is string => typeof r === 'string' && r !== '') };
+  }
+
+  async function send(operation: ExchangeRecord['operation'], idempotencyKey: string, built: PayCertifyCall, redaction: RedactOptions) {
     return performExchange(
       client,
       operation,
@@ -63,9 +68,10 @@ export function createPayCertifyGateway(options: PayCertifyGatewayOptions): Gate
     );
   }
 
-  function logged<T extends { kind: string; exchange: ExchangeRecord }>(outcome: T): T {
-    options.logger?.info({ gateway: 'paycertify', outcome: outcome.kind, exchange: outcome.exchange }, 'gateway exchange');
-    return outcome;
+  function finish<T extends { kind: string; exchange: ExchangeRecord }>(outcome: T, redaction: RedactOptions): T {
+    const safe = redactOutcome(outcome, redaction);
+    options.logger?.info({ gateway: 'paycertify', outcome: safe.kind, exchange: safe.exchange }, 'gateway exchange');
+    return safe;
   }
 
   return {
@@ -77,20 +83,23 @@ export function createPayCertifyGateway(options: PayCertifyGatewayOptions): Gate
     },
     async authorize(req): Promise<AuthorizeOutcome> {
       const built = buildAuthorizeCall(req, { processorId: options.processorId, ipAddress: options.defaultIpAddress });
-      const { result, base } = await send('authorize', req.idempotencyKey, built, req.card ? [req.card.number] : []);
-      if (result.kind === 'transport') return logged(transportOutcome(result, base));
+      const redaction = redactionFor([req.orderId], req.card ? [req.card.number] : []);
+      const { result, base } = await send('authorize', req.idempotencyKey, built, redaction);
+      if (result.kind === 'transport') return finish(transportOutcome(result, base), redaction);
       const ctx = { base, requestedAmount: req.amount, currency: req.currency, now: clock.now(), maskedCard: maskedCardOf(req) };
-      return logged(parseAuthorizeResponse(result, ctx));
+      return finish(parseAuthorizeResponse(result, ctx), redaction);
     },
     async capture(req): Promise<CaptureOutcome> {
-      const { result, base } = await send('capture', req.idempotencyKey, buildCaptureCall(req));
-      if (result.kind === 'transport') return logged(transportOutcome(result, base));
-      return logged(parseCaptureResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }));
+      const redaction = redactionFor([req.gatewayRef]);
+      const { result, base } = await send('capture', req.idempotencyKey, buildCaptureCall(req), redaction);
+      if (result.kind === 'transport') return finish(transportOutcome(result, base), redaction);
+      return finish(parseCaptureResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }), redaction);
     },
     async void(req): Promise<VoidOutcome> {
-      const { result, base } = await send('void', req.idempotencyKey, buildVoidCall(req));
-      if (result.kind === 'transport') return logged(transportOutcome(result, base));
-      return logged(parseVoidResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }));
+      const redaction = redactionFor([req.gatewayRef]);
+      const { result, base } = await send('void', req.idempotencyKey, buildVoidCall(req), redaction);
+      if (result.kind === 'transport') return finish(transportOutcome(result, base), redaction);
+      return finish(parseVoidResponse(result, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }), redaction);
     },
     async close(): Promise<void> {
       client.close();
