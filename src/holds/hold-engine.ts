@@ -33,7 +33,7 @@ import {
 } from '../errors.js';
 import { nextActionAt } from './next-action.js';
 import { newExchangeId } from './ids.js';
-import { redact, redactExchange, type RedactOptions } from '../gateways/redact.js';
+import { redactExchange, redactText, type RedactOptions } from '../gateways/redact.js';
 import type { Actor, Hold } from './types.js';
 import { crashPoint } from './crash-point.js';
 import { eventsForTransition } from '../webhooks/events.js';
@@ -59,6 +59,16 @@ export interface Fence {
 interface Exchange {
   record: ExchangeRecord;
   outcome: Outcome['kind'];
+}
+
+/** How a write is made: the exchange that produced it, extra columns, journal detail, a lease, known references. */
+export interface CommitOptions {
+  exchange?: Exchange;
+  columns?: ExtraColumns;
+  detail?: Record<string, unknown>;
+  fence?: Fence;
+  /** More values that are gateway references, kept whole when the event's text is redacted. */
+  references?: readonly (string | null)[];
 }
 
 /** What observers (metrics) learn about each gateway exchange. */
@@ -130,7 +140,7 @@ export class HoldEngine {
 
   /** Free text with configured secrets removed and card numbers masked: safe to store and log. */
   redactText(text: string, references: readonly string[] = []): string {
-    return redact(text, this.redaction(references)) as string;
+    return redactText(text, this.redaction(references));
   }
 
   /** The snapshot `event` would lead to, without persisting it; throws when the state refuses it. */
@@ -151,11 +161,11 @@ export class HoldEngine {
     row: HoldRow,
     event: HoldEvent,
     actor: Actor,
-    options: { exchange?: Exchange; columns?: ExtraColumns; detail?: Record<string, unknown>; fence?: Fence } = {},
+    options: CommitOptions = {},
   ): Promise<{ row: HoldRow; effects: PendingOperation[] }> {
     const exchange = options.exchange;
     try {
-      return await this.commitOnce(row, this.redactEvent(row, event), actor, options);
+      return await this.commitOnce(row, this.redactEvent(row, event, options.references ?? []), actor, options);
     } catch (error) {
       // The gateway answered even though our write did not land: the exchange must still be on record.
       if (exchange) await writeAtomically(this.store, [{ query: this.exchangeInsert(row, exchange, event.at) }]).catch(() => undefined);
@@ -167,7 +177,7 @@ export class HoldEngine {
     row: HoldRow,
     event: HoldEvent,
     actor: Actor,
-    options: { exchange?: Exchange; columns?: ExtraColumns; detail?: Record<string, unknown>; fence?: Fence },
+    options: CommitOptions,
   ): Promise<{ row: HoldRow; effects: PendingOperation[] }> {
     const snapshot = this.restore(row);
     if (!snapshot.can(event)) {
@@ -243,11 +253,12 @@ export class HoldEngine {
         return this.result(next, event, error);
       }
       // An adapter that throws anything else broke its contract; what reached the gateway is unknown.
-      this.logger.error({ holdId: row.id, operation: pending.operation, err: errorSummary(error) }, 'gateway adapter threw');
+      const summary = this.redactText(errorSummary(error), this.references(row));
+      this.logger.error({ holdId: row.id, operation: pending.operation, err: summary }, 'gateway adapter threw');
       outcome = {
         kind: 'unknown',
-        reason: `adapter error: ${errorSummary(error)}`,
-        exchange: { operation: pending.operation, idempotencyKey: pending.idempotencyKey, httpStatus: null, request: null, response: null, latencyMs: 0, gatewayCode: null, message: errorSummary(error) },
+        reason: `adapter error: ${summary}`,
+        exchange: { operation: pending.operation, idempotencyKey: pending.idempotencyKey, httpStatus: null, request: null, response: null, latencyMs: 0, gatewayCode: null, message: summary },
       };
     }
     crashPoint('after-response');
@@ -321,7 +332,7 @@ export class HoldEngine {
       // The gateway answered with a reference another hold already has (unique per gateway): never
       // guess which hold the money belongs to; the exchange is on record and an operator decides.
       const reason = `the gateway authorized under reference ${String(columns?.gateway_ref)}, which hold ${duplicate.id} already has`;
-      const { row: flagged } = await this.commit(row, { type: 'FLAG', reason, at: now }, actor, fence ? { fence } : {});
+      const { row: flagged } = await this.commit(row, { type: 'FLAG', reason, at: now }, actor, { references: [columns?.gateway_ref ?? null], ...(fence ? { fence } : {}) });
       return this.result(flagged, { type: 'FLAG', reason, at: now }, new HoldfastError('DUPLICATE_GATEWAY_REF', `hold ${row.id}: ${reason}; it needs an operator`, {
         details: { holdId: row.id, otherHoldId: duplicate.id, gatewayRef: columns?.gateway_ref },
       }));
@@ -367,16 +378,18 @@ export class HoldEngine {
   }
 
   private redaction(references: readonly string[]): RedactOptions {
-    return { secrets: this.secrets, references } as RedactOptions;
+    return { secrets: this.secrets, references };
   }
 
-  private references(row: HoldRow): string[] {
-    return [row.gateway_ref, row.subscription_id, row.order_id].filter((v): v is string => typeof v === 'string' && v !== '');
+  // Values that are references by role: never masked, even when one happens to pass the Luhn check.
+  private references(row: HoldRow, extra: readonly (string | null | undefined)[] = []): string[] {
+    const pending = row.snapshot.includes('"pending":{') ? readSnapshot(row).context.pending : null;
+    return [row.gateway_ref, row.subscription_id, row.order_id, pending?.idempotencyKey, ...extra].filter((v): v is string => typeof v === 'string' && v !== '');
   }
 
   // Gateway text reaches lastError, the journal and webhooks through events: redact it first.
-  private redactEvent(row: HoldRow, event: HoldEvent): HoldEvent {
-    const refs = this.references(row);
+  private redactEvent(row: HoldRow, event: HoldEvent, extra: readonly (string | null)[]): HoldEvent {
+    const refs = this.references(row, extra);
     switch (event.type) {
       case 'OPERATION_DECLINED':
         return { ...event, code: this.redactText(event.code, refs), message: this.redactText(event.message, refs) };

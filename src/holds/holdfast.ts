@@ -5,6 +5,7 @@ import { HOLD_STATES, IN_FLIGHT_STATES, type HoldState, type OnExpiry, type Reso
 import { captureRefusal, onExpiryRefusal, remainingAmount, resolutionRefusal, type Refusal } from '../../machines/hold-rules.js';
 import { callerCaptureKey, captureKey, MAX_CALLER_KEY_LENGTH, voidKey } from '../../machines/idempotency-keys.js';
 import { openStore, type Store, writeAtomically } from '../../db/connection.js';
+import { configuredSecrets } from '../config/configured-secrets.js';
 import { type HoldRow, readSnapshot, toHold } from '../../db/hold-mapper.js';
 import {
   findHoldRow,
@@ -39,7 +40,7 @@ import { isHoldId, newHoldId } from './ids.js';
 import { newHoldRow } from './new-hold-row.js';
 import type { Actor, GatewayExchange, Hold, HoldTransition } from './types.js';
 import { sweep, type SweepOptions, type SweepReport } from '../sweeper/sweep.js';
-import { findPans, redactLogRecord } from '../gateways/redact.js';
+import { findPans, logRedactor } from '../gateways/redact.js';
 
 export interface OpenHoldfastOptions {
   /** A SQLite file path or a `postgres://` URL (created/migrated as needed). Default `./holdfast.db`. */
@@ -151,14 +152,14 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 export async function openHoldfast(options: OpenHoldfastOptions = {}): Promise<Holdfast> {
   const logger =
     options.logger ??
-    pino({ name: 'holdfast', level: process.env.HOLDFAST_LOG_LEVEL ?? 'warn', formatters: { log: redactLogRecord } }, pino.destination(2));
+    pino({ name: 'holdfast', level: process.env.HOLDFAST_LOG_LEVEL ?? 'warn', formatters: { log: logRedactor([...(options.secrets ?? []), ...configuredSecrets(process.env)]) } }, pino.destination(2));
   const clock = options.clock ?? systemClock;
   const gateways = new Map<string, Gateway>();
   // The adapters (and their HTTP client) load only when the environment is to configure them.
   const configured = options.gateways ?? (await import('../gateways/from-env.js')).gatewaysFromEnv(process.env, { clock, logger });
   for (const gateway of configured) gateways.set(gateway.name, gateway);
   const store = await openStore(options.database ?? './holdfast.db');
-  const engine = new HoldEngine(store, gateways, options.policy ?? createExpiryPolicy(), clock, logger, options.secrets ?? []);
+  const engine = new HoldEngine(store, gateways, options.policy ?? createExpiryPolicy(), clock, logger, [...(options.secrets ?? []), ...configuredSecrets(process.env)]);
   return new HoldfastApi(engine, options.actor ?? 'api');
 }
 
