@@ -2,7 +2,7 @@
 // UTC epoch milliseconds.
 import type { CardType } from '../gateways/types.js';
 import { ConfigError } from '../errors.js';
-import { formatDuration } from '../time/format-duration.js';
+import { formatDurationExact as formatDuration } from '../time/format-duration.js';
 import { UNKNOWN_RETRY_SCHEDULE_MS } from '../../machines/retry-schedule.js';
 
 export const HOUR_MS = 3_600_000;

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Holdfast } from '../holds/holdfast.js';
 import { ConfigError } from '../errors.js';
+import { checkLeadTime } from '../policy/expiry-policy.js';
 import { createMetrics } from './metrics.js';
 import type { SweepOptions, SweepReport } from './sweep.js';
 import { deliverDueWebhooks, warnExpiringSoon, type WebhookConfig } from '../webhooks/deliver.js';
@@ -50,6 +51,8 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;
   if (!cron.validate(schedule)) throw new ConfigError(`invalid sweep schedule ${JSON.stringify(schedule)}: expected a cron expression like "*/5 * * * *"`);
   const { engine } = hf;
+  // The lead time must leave room for one interval of this schedule plus the first retries.
+  checkLeadTime(engine.policy.leadTimeMs, longestInterval(schedule));
   const logger = engine.logger;
   const metrics = createMetrics(engine.store, engine.clock);
   const removeObserver = engine.onExchange((o) => metrics.recordExchange(o));
@@ -145,4 +148,17 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
       logger.info({ event: 'daemon_stopped' }, 'daemon stopped');
     },
   };
+}
+
+/** The longest gap between consecutive runs of a cron schedule over its next 200 runs (ms). */
+export function longestInterval(schedule: string): number {
+  const probe = cron.createTask(schedule, () => undefined);
+  try {
+    const runs = probe.getNextRuns(200).map((d) => d.getTime());
+    let longest = 0;
+    for (let i = 1; i < runs.length; i++) longest = Math.max(longest, runs[i]! - runs[i - 1]!);
+    return longest;
+  } finally {
+    void probe.destroy();
+  }
 }

@@ -20,3 +20,19 @@ export function formatDuration(ms: number): string {
   }
   return parts.length > 0 ? parts.join(' ') : '0s';
 }
+
+/**
+ * A duration written the way a user types one and `parseDuration` reads it back, every unit kept:
+ * `1d6m15s`, `36h`, `500ms`. For messages about configured values, where rounding would mislead.
+ */
+export function formatDurationExact(ms: number): string {
+  let rest = Math.max(0, Math.trunc(ms));
+  let out = '';
+  for (const [unit, size] of UNITS) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0) out += `${count}${unit}`;
+  }
+  if (rest > 0) out += `${rest}ms`;
+  return out === '' ? '0s' : out;
+}

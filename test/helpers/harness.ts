@@ -54,3 +54,12 @@ export async function openHarness(dialect?: Dialect): Promise<Harness> {
     },
   };
 }
+
+/**
+ * An hourly cron expression whose next run is at least a quarter of an hour away (in any time zone
+ * whose offset is a multiple of 15 minutes): a daemon under test keeps a realistic sweep interval
+ * (which its lead-time check needs) without a scheduled sweep firing during the test.
+ */
+export function quietSchedule(now = new Date()): string {
+  return `${(now.getUTCMinutes() + 17) % 60} * * * *`;
+}

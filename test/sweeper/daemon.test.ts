@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import pino from 'pino';
-import { openHarness, DAY_MS } from '../helpers/harness.js';
+import { openHarness, DAY_MS, quietSchedule } from '../helpers/harness.js';
 import { startDaemon } from '../../src/sweeper/daemon.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createKushkiGateway } from '../../src/gateways/kushki/index.js';
@@ -21,7 +21,7 @@ describe('daemon in process', () => {
       h.clock.advance(12 * 3_600_000);
       await h.hf.authorize({ gateway: 'fake', amount: 700, currency: 'USD', subscriptionId: 'later', orderId: 'later' });
       h.clock.set(holds[0]!.actBy!);
-      const daemon = await startDaemon(h.hf, { metricsPort: 0, schedule: '0 0 1 1 *' });
+      const daemon = await startDaemon(h.hf, { metricsPort: 0, schedule: quietSchedule() });
       await daemon.firstSweep;
       expect((await h.hf.list({ state: 'voided' })).holds).toHaveLength(2);
       expect((await h.hf.list({ state: 'captured' })).holds).toHaveLength(1);
@@ -48,6 +48,21 @@ describe('daemon in process', () => {
     const h = await openHarness();
     try {
       await expect(startDaemon(h.hf, { schedule: 'every five minutes' })).rejects.toBeInstanceOf(ConfigError);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('refuses a schedule whose interval leaves the lead time no room for the first retries', async () => {
+    const h = await openHarness();
+    try {
+      // Daily sweeps with the default 24 h lead time: a hold due just after a sweep would wait a day.
+      const error = await startDaemon(h.hf, { schedule: '0 3 * * *' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/lead time 1d leaves no time to act: it must be at least 1d6m15s \(a sweep interval of 1d plus/);
+      const hold = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'PEN', subscriptionId: 'x' });
+      h.clock.set(hold.actBy!);
+      expect(h.fake.calls.void).toBe(0);
     } finally {
       await h.close();
     }

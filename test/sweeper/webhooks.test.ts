@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import pino from 'pino';
-import { openHarness, type Harness } from '../helpers/harness.js';
+import { openHarness, quietSchedule, type Harness } from '../helpers/harness.js';
 import { deliverDueWebhooks, signWebhook, verifyWebhook, warnExpiringSoon } from '../../src/webhooks/deliver.js';
 import { listOutboxEvents } from '../../db/webhooks.repository.js';
 import { startDaemon } from '../../src/sweeper/daemon.js';
@@ -130,7 +130,7 @@ for (const dialect of DIALECTS) {
       it('the daemon delivers after its sweep', async () => {
         const hold = await h.hf.authorize({ gateway: 'fake', amount: 250, currency: 'PEN', subscriptionId: 'z' });
         h.clock.set(hold.actBy!);
-        const daemon = await startDaemon(h.hf, { schedule: '0 0 1 1 *', webhook: { url, secret: SECRET } });
+        const daemon = await startDaemon(h.hf, { schedule: quietSchedule(), webhook: { url, secret: SECRET } });
         await daemon.firstSweep;
         await daemon.stop();
         expect(received.map((r) => r.headers['holdfast-event-type'])).toEqual(['hold.voided']);
