@@ -17,7 +17,7 @@ import { openHoldfast } from '../src/holds/holdfast.js';
 import { FakeGateway } from '../src/gateways/fake/index.js';
 import { ManualClock } from '../src/clock.js';
 import { openStore } from '../db/connection.js';
-import type { HoldRow } from '../db/hold-mapper.js';
+import type { HoldRow } from '../db/stored-hold.js';
 import type { HoldTransitionsTable } from '../db/schema.js';
 
 export interface SeedOptions {

@@ -1,10 +1,13 @@
 // Opens the database: a SQLite file through better-sqlite3 (the embedded default) or a PostgreSQL
 // URL (db/postgres.ts), with the durability settings holdfast relies on, migrated on open.
 import BetterSqlite3 from 'better-sqlite3';
-import { type Compilable, Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
+import { compiled, type WriteStep } from './write-step.js';
+
+export { compiled, type WriteStep };
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
-import { StorageError } from '../src/errors.js';
+import { StorageError } from '../machines/errors.js';
 import { isPostgresUrl, openPostgresStore, type PostgresStore, writePostgresAtomically } from './postgres.js';
 import { groupCommit } from './sqlite-group-commit.js';
 
@@ -92,12 +95,6 @@ export function assertPragmas(native: BetterSqlite3.Database, path: string): voi
   if (!(busy > 0)) throw new StorageError('UNSAFE_DATABASE_SETTINGS', `database ${path} has no busy timeout`);
 }
 
-/** One statement of an atomic write; a guarded one must change exactly one row or the write is abandoned. */
-export interface WriteStep {
-  query: Compilable;
-  guard?: boolean;
-}
-
 /**
  * Runs the steps as one atomic write and returns false (having changed nothing) when a guarded step
  * did not change exactly one row. On SQLite, writes that arrive together share one synchronous
@@ -109,6 +106,6 @@ export async function writeAtomically(store: Store, steps: readonly WriteStep[])
   if (store.dialect === 'postgres') return writePostgresAtomically(store, steps);
   return groupCommit(
     store.native,
-    steps.map((step) => ({ query: step.query.compile(), guard: step.guard ?? false })),
+    steps.map((step) => ({ query: compiled(step.query), guard: step.guard ?? false })),
   );
 }

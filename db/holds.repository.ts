@@ -1,60 +1,106 @@
 // Every query holdfast runs on holds, their journal and their exchanges: one query per function,
-// `db` or `trx` first. Portable SQL only (SQLite and PostgreSQL).
-import { type Insertable, type Kysely, type Updateable, sql } from 'kysely';
-import type { Database, GatewayExchangesTable, HoldsTable, HoldTransitionsTable } from './schema.js';
-import { type HoldRow, toExchange, toTransition } from './hold-mapper.js';
-import type { GatewayExchange, HoldTransition } from '../src/holds/types.js';
+// `db` or `trx` first. Portable SQL only (SQLite and PostgreSQL). Holds come back as StoredHold,
+// their snapshot parsed once; the writes a transition makes are prepared once (db/prepared.ts).
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { Database, GatewayExchangesTable, HoldTransitionsTable } from './schema.js';
+import { toExchange, toTransition } from './hold-mapper.js';
+import { holdColumns, type StoredHold, storedHold } from './stored-hold.js';
+import { prepare } from './prepared.js';
+import type { GatewayExchange, HoldTransition } from '../machines/hold-types.js';
+import type { HoldState } from '../machines/hold.machine.js';
 
 type Db = Kysely<Database>;
 
-/** The statement inserting a new hold row. */
-export function insertHold(db: Db, row: Insertable<HoldsTable>) {
-  return db.insertInto('holds').values(row);
+/** The statement inserting a new hold. */
+export function insertHold(db: Db, hold: StoredHold) {
+  return db.insertInto('holds').values(holdColumns(hold));
 }
 
-/** The hold row with this id, or undefined. */
-export async function findHoldRow(db: Db, id: string): Promise<HoldRow | undefined> {
-  return db.selectFrom('holds').selectAll().where('id', '=', id).executeTakeFirst();
+/** The hold with this id, or undefined. */
+export async function findHold(db: Db, id: string): Promise<StoredHold | undefined> {
+  const row = await db.selectFrom('holds').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && storedHold(row);
 }
 
-/** The hold row created with this authorize idempotency key, or undefined. */
-export async function findHoldRowByIdempotencyKey(db: Db, key: string): Promise<HoldRow | undefined> {
-  return db.selectFrom('holds').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+/** The hold created with this authorize idempotency key, or undefined. */
+export async function findHoldByIdempotencyKey(db: Db, key: string): Promise<StoredHold | undefined> {
+  const row = await db.selectFrom('holds').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+  return row && storedHold(row);
 }
 
-/** The hold row for a gateway reference, or undefined. */
-export async function findHoldRowByGatewayRef(db: Db, gateway: string, ref: string): Promise<HoldRow | undefined> {
-  return db.selectFrom('holds').selectAll().where('gateway', '=', gateway).where('gateway_ref', '=', ref).executeTakeFirst();
+/** The id of the hold with this gateway reference, or undefined (no snapshot is read). */
+export async function findHoldIdByGatewayRef(db: Db, gateway: string, ref: string): Promise<string | undefined> {
+  const row = await db.selectFrom('holds').select('id').where('gateway', '=', gateway).where('gateway_ref', '=', ref).executeTakeFirst();
+  return row?.id;
 }
+
+// The columns a transition may change. Never the lease (the claim owns it; a stale read must not
+// move its fencing epoch back), nor expiry_warned_at (the warning owns it), nor what is fixed at creation.
+type TransitionSlot =
+  | 'state' | 'amount' | 'captured_amount' | 'gateway_ref' | 'card_type' | 'masked_card' | 'authorized_at' | 'expires_at' | 'act_by'
+  | 'on_expiry' | 'on_expiry_amount' | 'on_expiry_explicit' | 'next_action_at' | 'snapshot' | 'machine_version' | 'updated_at'
+  | 'version' | 'id' | 'expected_version' | 'epoch';
+
+function transitionUpdate(db: Db, slot: (name: TransitionSlot) => never, release: boolean) {
+  return db.updateTable('holds').set({
+    state: slot('state'), amount: slot('amount'), captured_amount: slot('captured_amount'), gateway_ref: slot('gateway_ref'),
+    card_type: slot('card_type'), masked_card: slot('masked_card'), authorized_at: slot('authorized_at'), expires_at: slot('expires_at'),
+    act_by: slot('act_by'), on_expiry: slot('on_expiry'), on_expiry_amount: slot('on_expiry_amount'), on_expiry_explicit: slot('on_expiry_explicit'),
+    next_action_at: slot('next_action_at'), snapshot: slot('snapshot'), machine_version: slot('machine_version'), updated_at: slot('updated_at'),
+    version: slot('version'),
+    ...(release ? { lease_owner: null, lease_expires_at: null } : {}),
+  });
+}
+
+const updateUnfenced = prepare<TransitionSlot>((db, slot) =>
+  transitionUpdate(db, slot, false).where('id', '=', slot('id')).where('version', '=', slot('expected_version')));
+const updateFenced = prepare<TransitionSlot>((db, slot) =>
+  transitionUpdate(db, slot, false).where('id', '=', slot('id')).where('version', '=', slot('expected_version')).where('lease_epoch', '=', slot('epoch')));
+const updateFencedRelease = prepare<TransitionSlot>((db, slot) =>
+  transitionUpdate(db, slot, true).where('id', '=', slot('id')).where('version', '=', slot('expected_version')).where('lease_epoch', '=', slot('epoch')));
 
 /**
- * The statement writing `patch` only while the row is still at `expectedVersion`, bumping the
- * version; it changes no row when another writer got there first (run it as a guarded step).
+ * The statement writing `next` (version `expectedVersion + 1`) only while the row is still at
+ * `expectedVersion` — and, for a sweeper, while it still holds the lease at `fence.epoch`
+ * (`release` gives the lease back in the same write). Changes no row when another writer got there
+ * first: run it as a guarded step.
  */
-export function updateHoldIfVersion(
-  db: Db,
-  id: string,
-  expectedVersion: number,
-  patch: Updateable<HoldsTable>,
-  leaseEpoch?: number,
-) {
-  const query = db
-    .updateTable('holds')
-    .set({ ...patch, version: expectedVersion + 1 })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion);
-  // A sweeper also proves it still holds its lease: a taken-over lease has a higher epoch.
-  return leaseEpoch === undefined ? query : query.where('lease_epoch', '=', leaseEpoch);
+export function updateHold(db: Db, next: StoredHold, expectedVersion: number, fence?: { epoch: number; release: boolean }) {
+  const c = holdColumns(next);
+  const values = {
+    state: c.state, amount: c.amount, captured_amount: c.captured_amount, gateway_ref: c.gateway_ref, card_type: c.card_type,
+    masked_card: c.masked_card, authorized_at: c.authorized_at, expires_at: c.expires_at, act_by: c.act_by, on_expiry: c.on_expiry,
+    on_expiry_amount: c.on_expiry_amount, on_expiry_explicit: c.on_expiry_explicit, next_action_at: c.next_action_at,
+    snapshot: c.snapshot, machine_version: c.machine_version, updated_at: c.updated_at, version: c.version,
+    id: c.id, expected_version: expectedVersion, epoch: fence?.epoch ?? null,
+  };
+  const statement = fence === undefined ? updateUnfenced : fence.release ? updateFencedRelease : updateFenced;
+  return statement(db).bind(values);
 }
+
+type TransitionRowSlot = keyof Insertable<HoldTransitionsTable> & string;
+const insertTransitionStatement = prepare<TransitionRowSlot>((db, slot) =>
+  db.insertInto('hold_transitions').values({
+    hold_id: slot('hold_id'), seq: slot('seq'), from_state: slot('from_state'), to_state: slot('to_state'), event: slot('event'),
+    actor: slot('actor'), detail: slot('detail'), at: slot('at'),
+  }));
 
 /** The statement appending one line to a hold's journal. */
 export function insertTransition(db: Db, row: Insertable<HoldTransitionsTable>) {
-  return db.insertInto('hold_transitions').values(row);
+  return insertTransitionStatement(db).bind({ detail: null, ...row } as Record<TransitionRowSlot, unknown>);
 }
+
+type ExchangeSlot = keyof Insertable<GatewayExchangesTable> & string;
+const insertExchangeStatement = prepare<ExchangeSlot>((db, slot) =>
+  db.insertInto('gateway_exchanges').values({
+    id: slot('id'), hold_id: slot('hold_id'), operation: slot('operation'), idempotency_key: slot('idempotency_key'),
+    http_status: slot('http_status'), outcome: slot('outcome'), gateway_code: slot('gateway_code'), message: slot('message'),
+    request: slot('request'), response: slot('response'), latency_ms: slot('latency_ms'), at: slot('at'),
+  }));
 
 /** The statement appending one redacted gateway exchange. */
 export function insertExchange(db: Db, row: Insertable<GatewayExchangesTable>) {
-  return db.insertInto('gateway_exchanges').values(row);
+  return insertExchangeStatement(db).bind(row as Record<ExchangeSlot, unknown>);
 }
 
 /** A hold's journal, oldest first. */
@@ -90,7 +136,7 @@ export async function hasApprovedExchange(db: Db, holdId: string, operation: str
 
 /** Filters for listing holds; all optional. */
 export interface HoldFilter {
-  states?: readonly string[];
+  states?: readonly HoldState[];
   gateway?: string;
   orderId?: string;
   /** Only holds whose actBy is at or before this instant. */
@@ -104,7 +150,7 @@ export interface HoldFilter {
 const NO_ACT_BY = Number.MAX_SAFE_INTEGER;
 
 /** Holds matching the filter, soonest actBy first, then by id. */
-export async function listHoldRows(db: Db, filter: HoldFilter): Promise<HoldRow[]> {
+export async function listHolds(db: Db, filter: HoldFilter): Promise<StoredHold[]> {
   const sortKey = sql<number>`coalesce(act_by, ${NO_ACT_BY})`;
   let query = db.selectFrom('holds').selectAll();
   if (filter.states && filter.states.length > 0) query = query.where('state', 'in', filter.states);
@@ -115,12 +161,13 @@ export async function listHoldRows(db: Db, filter: HoldFilter): Promise<HoldRow[
     const { actBy, id } = filter.after;
     query = query.where((eb) => eb.or([eb(sortKey, '>', actBy), eb.and([eb(sortKey, '=', actBy), eb('id', '>', id)])]));
   }
-  return query.orderBy(sortKey).orderBy('id').limit(filter.limit).execute();
+  const rows = await query.orderBy(sortKey).orderBy('id').limit(filter.limit).execute();
+  return rows.map(storedHold);
 }
 
-/** The sort position of a row, for building a cursor. */
-export function sortPosition(row: Pick<HoldRow, 'act_by' | 'id'>): { actBy: number; id: string } {
-  return { actBy: row.act_by === null ? NO_ACT_BY : Number(row.act_by), id: row.id };
+/** The sort position of a hold, for building a cursor. */
+export function sortPosition(hold: Pick<StoredHold, 'actBy' | 'id'>): { actBy: number; id: string } {
+  return { actBy: hold.actBy ?? NO_ACT_BY, id: hold.id };
 }
 
 /** Count and amounts of the holds in one state and currency. */

@@ -4,7 +4,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import * as initial from './migrations/0001-initial.js';
 import * as webhookOutbox from './migrations/0002-webhook-outbox.js';
 import * as authorizeRequest from './migrations/0003-authorize-request.js';
-import { StorageError } from '../src/errors.js';
+import { StorageError } from '../machines/errors.js';
 import type { Database } from './schema.js';
 
 const MIGRATIONS: Record<string, Migration> = {

@@ -4,9 +4,9 @@ import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
-import { StorageError } from '../src/errors.js';
-import type { WriteStep } from './connection.js';
-import { redactUrl, redactUrlsInText } from '../src/redact-url.js';
+import { StorageError } from '../machines/errors.js';
+import { compiled, type WriteStep } from './write-step.js';
+import { redactUrl, redactUrlsInText } from './redact-url.js';
 
 /** An open PostgreSQL store. */
 export interface PostgresStore {
@@ -123,7 +123,7 @@ export async function writePostgresAtomically(store: PostgresStore, steps: reado
   try {
     await store.db.transaction().execute(async (trx) => {
       for (const step of steps) {
-        const result = await trx.executeQuery(step.query.compile());
+        const result = await trx.executeQuery(compiled(step.query));
         if (step.guard && Number(result.numAffectedRows ?? 0n) !== 1) throw ABANDONED;
       }
     });

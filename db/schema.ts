@@ -1,5 +1,8 @@
-// Kysely table types. Columns are snake_case; db/hold-mapper.ts turns rows into domain objects.
+// Kysely table types. Columns are snake_case and typed with the domain's unions; db/stored-hold.ts
+// turns a row into a StoredHold (its snapshot parsed once) and back.
 import type { Generated } from 'kysely';
+import type { HoldState, OnExpiry } from '../machines/hold.machine.js';
+import type { Actor, CardType } from '../machines/hold-types.js';
 
 export interface HoldsTable {
   id: string;
@@ -7,16 +10,16 @@ export interface HoldsTable {
   gateway: string;
   gateway_ref: string | null;
   subscription_id: string | null;
-  state: string;
+  state: HoldState;
   currency: string;
   amount: number;
   captured_amount: number;
-  card_type: string;
+  card_type: CardType;
   masked_card: string | null;
   authorized_at: number | null;
   expires_at: number | null;
   act_by: number | null;
-  on_expiry: string;
+  on_expiry: OnExpiry;
   on_expiry_amount: number | null;
   idempotency_key: string | null;
   request_hash: string | null;
@@ -53,10 +56,10 @@ export interface WebhookOutboxTable {
 export interface HoldTransitionsTable {
   hold_id: string;
   seq: number;
-  from_state: string | null;
-  to_state: string;
+  from_state: HoldState | null;
+  to_state: HoldState;
   event: string;
-  actor: string;
+  actor: Actor;
   detail: string | null;
   at: number;
 }

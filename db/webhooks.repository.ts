@@ -1,14 +1,22 @@
 // Queries on the webhook outbox and on holds due an expiring-soon warning.
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, WebhookOutboxTable } from './schema.js';
-import type { HoldRow } from './hold-mapper.js';
+import { type StoredHold, storedHold } from './stored-hold.js';
+import { prepare } from './prepared.js';
 
 type Db = Kysely<Database>;
 export type OutboxRow = Selectable<WebhookOutboxTable>;
 
+type OutboxSlot = 'id' | 'hold_id' | 'event_type' | 'payload' | 'created_at' | 'next_attempt_at';
+const insertOutboxStatement = prepare<OutboxSlot>((db, slot) =>
+  db.insertInto('webhook_outbox').values({
+    id: slot('id'), hold_id: slot('hold_id'), event_type: slot('event_type'), payload: slot('payload'),
+    created_at: slot('created_at'), next_attempt_at: slot('next_attempt_at'),
+  }));
+
 /** The statement adding one event to the outbox (run in the transition's own transaction). */
-export function insertOutboxEvent(db: Db, row: Insertable<WebhookOutboxTable>) {
-  return db.insertInto('webhook_outbox').values(row);
+export function insertOutboxEvent(db: Db, row: Pick<Insertable<WebhookOutboxTable>, OutboxSlot>) {
+  return insertOutboxStatement(db).bind(row);
 }
 
 /**
@@ -56,8 +64,8 @@ export async function listOutboxEvents(db: Db, holdId?: string): Promise<OutboxR
 }
 
 /** Open holds whose actBy is within reach, whose plan nobody chose, and that were not warned yet. */
-export async function findHoldsToWarn(db: Db, actByAtOrBefore: number, limit: number): Promise<HoldRow[]> {
-  return db
+export async function findHoldsToWarn(db: Db, actByAtOrBefore: number, limit: number): Promise<StoredHold[]> {
+  const rows = await db
     .selectFrom('holds')
     .selectAll()
     .where('state', 'in', ['authorized', 'partially_captured'])
@@ -68,6 +76,7 @@ export async function findHoldsToWarn(db: Db, actByAtOrBefore: number, limit: nu
     .orderBy('act_by')
     .limit(limit)
     .execute();
+  return rows.map(storedHold);
 }
 
 /** The statement recording that a hold was warned, if nobody else did it first. */

@@ -1,20 +1,7 @@
 // Typed errors with stable codes. Messages say what went wrong and what to do about it.
 
-/** Base class of every error holdfast raises on purpose; `code` is stable and machine-readable. */
-export class HoldfastError extends Error {
-  readonly code: string;
-  /** True when the caller's input was at fault (the CLI exits 2), false when the operation failed (exit 1). */
-  readonly usage: boolean;
-  readonly details: Record<string, unknown>;
-
-  constructor(code: string, message: string, options: { usage?: boolean; details?: Record<string, unknown>; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.usage = options.usage ?? false;
-    this.details = options.details ?? {};
-  }
-}
+export { HoldfastError, StorageError } from '../machines/errors.js';
+import { HoldfastError } from '../machines/errors.js';
 
 /** Bad input: an amount, currency, date, option or identifier that cannot be used. */
 export class ValidationError extends HoldfastError {
@@ -125,12 +112,5 @@ export class GatewayMisconfiguredError extends HoldfastError {
 export class ConfigError extends HoldfastError {
   constructor(message: string) {
     super('CONFIG_INVALID', message, { usage: true });
-  }
-}
-
-/** The database cannot be used safely (unknown snapshot version, unsafe pragmas, corrupt row). */
-export class StorageError extends HoldfastError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(code, message, details ? { details } : {});
   }
 }

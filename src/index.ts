@@ -9,6 +9,8 @@ export type {
   ListOptions,
   HoldPage,
   HoldHistory,
+  HoldStats,
+  ResolveInput,
 } from './holds/holdfast.js';
 export type { Hold, HoldTransition, GatewayExchange, Actor } from './holds/types.js';
 export { HOLD_STATES, HOLD_MACHINE_VERSION, type HoldState, type OnExpiry } from '../machines/hold.machine.js';
@@ -20,9 +22,9 @@ export { systemClock, ManualClock, type Clock } from './clock.js';
 export { FakeGateway, type FakeSource, type FakeFault } from './gateways/fake/index.js';
 export type { Gateway, GatewayCapabilities, CardType, CardInput } from './gateways/types.js';
 export { sweep, SWEEP_OUTCOMES, type SweepOptions, type SweepReport, type SweepItem, type SweepOutcome } from './sweeper/sweep.js';
-export { startDaemon, type Daemon, type DaemonOptions } from './sweeper/daemon.js';
+export { startDaemon, type Daemon, type DaemonOptions } from './daemon/daemon.js';
 export { verifyWebhook, signWebhook, type WebhookConfig } from './webhooks/deliver.js';
-export { WEBHOOK_EVENTS, type WebhookEventType } from './webhooks/events.js';
+export { WEBHOOK_EVENTS, type WebhookEventType } from '../machines/webhook-events.js';
 export { createKushkiGateway } from './gateways/kushki/index.js';
 export { createPayCertifyGateway } from './gateways/paycertify/index.js';
 export { gatewaysFromEnv } from './gateways/from-env.js';

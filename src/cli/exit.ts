@@ -2,7 +2,7 @@
 // operation that failed. A stack trace only with HOLDFAST_DEBUG set.
 import { CommanderError } from 'commander';
 import { HoldfastError } from '../errors.js';
-import { redactUrlsInText } from '../redact-url.js';
+import { redactUrlsInText } from '../../db/redact-url.js';
 
 // Commander "errors" that are really help or version output it has already printed.
 const ALREADY_PRINTED = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);

@@ -9,7 +9,7 @@ import { systemClock } from '../clock.js';
 import { sweepReportText } from './render/sweep-report-text.js';
 import { parsePort } from './parse-args.js';
 import { ConfigError } from '../errors.js';
-import { holdDetailToJson, holdToJson } from '../holds/hold-json.js';
+import { holdDetailToJson, holdToJson } from '../../machines/hold-json.js';
 import type { HoldfastConfig } from '../config/load-config.js';
 import { holdDetailText } from './render/hold-detail-text.js';
 import { holdListText } from './render/hold-list-text.js';

@@ -8,7 +8,7 @@
 //   appear, URL-encoded too; URL passwords go as well;
 // - CVV-like and credential keys are dropped; headers go through an allow-list.
 // A card number the exchange is known to carry (`pans`) is masked everywhere, reference fields included.
-import { redactUrlsInText } from '../redact-url.js';
+import { redactUrlsInText } from '../../db/redact-url.js';
 import type { ExchangeRecord } from './types.js';
 
 /** What one exchange knows: its secrets, the raw card number it sent, its gateway references. */

@@ -5,7 +5,9 @@ import type { RefusalKind } from '../../machines/gateway-answer.js';
 
 export type { RefusalKind };
 
-export type CardType = 'credit' | 'debit' | 'unknown';
+import type { CardType } from '../../machines/hold-types.js';
+
+export type { CardType };
 
 /** What a gateway allows, beside the capture rules the machine enforces. */
 export interface GatewayCapabilities extends Capabilities {

@@ -1,6 +1,6 @@
 // How long a gateway's issuers hold funds, and when holdfast must act before that. All times are
 // UTC epoch milliseconds.
-import type { CardType } from '../gateways/types.js';
+import type { CardType } from '../../machines/hold-types.js';
 import { ConfigError } from '../errors.js';
 import { formatDurationExact as formatDuration } from '../time/format-duration.js';
 import { UNKNOWN_RETRY_SCHEDULE_MS } from '../../machines/retry-schedule.js';

@@ -1,22 +1,23 @@
 // One sweep pass: claim due holds under a lease, decide per hold, act with bounded concurrency, and
-// report. Exclusion between sweeper processes comes from the database (claim + fencing epoch);
+// report. A continuous pipeline: workers take claimed holds one at a time and a new claim starts as
+// soon as the claimed ones run low, so calls keep flowing instead of waiting for the slowest hold of
+// a batch. Exclusion between sweeper processes comes from the database (claim + fencing epoch);
 // node-cron only decides when a pass starts.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { HoldState } from '../../machines/hold.machine.js';
-import { readSnapshot, toHold, type HoldRow } from '../../db/hold-mapper.js';
-import { findHoldRow } from '../../db/holds.repository.js';
-import { claimDueHolds, findDueHolds, releaseLease } from '../../db/sweeper.repository.js';
-import { writeAtomically } from '../../db/connection.js';
-import type { HoldEngine } from '../holds/hold-engine.js';
-import { crashPoint } from '../holds/crash-point.js';
-import { HoldfastError } from '../errors.js';
-import { planFor, type Plan } from './plan.js';
+import { planFor, type Plan } from '../../machines/sweep-plan.js';
 import { captureKey, voidKey } from '../../machines/idempotency-keys.js';
-import { parseAuthorizeRequest } from '../holds/authorize-request.js';
-import { forEachLimited } from './pool.js';
-import type { Hold } from '../holds/types.js';
+import type { Hold } from '../../machines/hold-types.js';
+import type { StoredHold } from '../../db/stored-hold.js';
+import { findHold } from '../../db/holds.repository.js';
+import { claimDueHolds, type ClaimedHold, findDueHolds, releaseLease } from '../../db/sweeper.repository.js';
+import { writeAtomically } from '../../db/connection.js';
+import type { HoldEngine } from '../engine/hold-engine.js';
+import { crashPoint } from '../engine/crash-point.js';
+import { parseAuthorizeRequest } from '../engine/authorize-request.js';
+import { ConflictError, HoldfastError } from '../errors.js';
 
 export interface SweepOptions {
   /** This sweeper's identity in leases; default host:pid:random. */
@@ -29,7 +30,7 @@ export interface SweepOptions {
   batchSize?: number;
   /** How long a claim is exclusive; must exceed the gateway timeouts (default 5 min). */
   leaseMs?: number;
-  /** Stop claiming new batches once aborted (graceful shutdown); calls in flight finish. */
+  /** Stop claiming once aborted (graceful shutdown); calls in flight finish, claimed holds are given back. */
   signal?: AbortSignal;
   /** Called after each hold with the count done and the count claimed so far. */
   onProgress?: (done: number, claimed: number) => void;
@@ -84,9 +85,6 @@ export function defaultOwner(): string {
 /** Runs one sweep pass over every due hold and reports what happened to each. */
 export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Promise<SweepReport> {
   const owner = options.owner ?? defaultOwner();
-  const concurrency = options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY;
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const startedAt = engine.clock.now();
   const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
   const items: SweepItem[] = [];
@@ -99,134 +97,237 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
     options.onItem?.(item);
   };
   if (options.dryRun) {
-    for (const row of await findDueHolds(engine.store.db, startedAt, maxItems)) record(dryItem(row, startedAt));
+    for (const claimed of await findDueHolds(engine.store.db, startedAt, maxItems)) record(dryItem(claimed, startedAt));
   } else {
-    const attempts = new Map<string, number>();
-    let claimedTotal = 0;
-    while (!options.signal?.aborted) {
-      const claimed = await claimDueHolds(engine.store.db, {
-        owner,
-        now: engine.clock.now(),
-        leaseMs,
-        limit: batchSize,
-        skipLocked: engine.store.dialect === 'postgres',
-      });
-      if (claimed.length === 0) break;
-      crashPoint('after-claim');
-      claimedTotal += claimed.length;
-      // A hold is acted on once per pass, twice when a declined capture is followed by its void;
-      // anything more would be a loop, so it waits for the next pass.
-      const fresh: HoldRow[] = [];
-      const again: HoldRow[] = [];
-      for (const row of claimed) {
-        const count = (attempts.get(row.id) ?? 0) + 1;
-        attempts.set(row.id, count);
-        (count <= 2 ? fresh : again).push(row);
-      }
-      // Give those leases straight back so the next pass (not this one) can act on them.
-      if (again.length > 0) {
-        await writeAtomically(engine.store, again.map((row) => ({ query: releaseLease(engine.store.db, row.id, owner, Number(row.lease_epoch)) })));
-      }
-      await forEachLimited(fresh, concurrency, async (row) => {
-        if (options.signal?.aborted) {
-          // Shutting down: claimed but not started, so the lease goes straight back.
-          await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, Number(row.lease_epoch)) }]);
-          return;
-        }
-        const item = await actOn(engine, row, owner);
-        record(item);
-        // Only a declined capture earns a second action in the same pass (releasing the hold).
-        // Holds that cannot come due again in this pass are forgotten, so memory stays flat.
-        if (item.outcome === 'approved' || item.outcome === 'expired' || item.outcome === 'flagged') attempts.delete(row.id);
-        else if (item.outcome !== 'declined' || item.action !== 'capture') attempts.set(row.id, 2);
-        options.onProgress?.(done, claimedTotal);
-      });
-      if (fresh.length === 0) break;
-    }
+    await new Pipeline(engine, owner, options, record).run();
   }
-  const report: SweepReport = {
-    owner,
-    dryRun: options.dryRun ?? false,
-    startedAt,
-    finishedAt: engine.clock.now(),
-    items,
-    itemsOmitted: done - items.length,
-    totals,
-  };
-  engine.logger.info({ owner, dryRun: report.dryRun, holds: done, totals }, 'sweep finished');
+  const report: SweepReport = { owner, dryRun: options.dryRun ?? false, startedAt, finishedAt: engine.clock.now(), items, itemsOmitted: done - items.length, totals };
+  engine.logger.info({ event: 'sweep', owner, dryRun: report.dryRun, holds: done, totals }, 'sweep finished');
   return report;
 }
 
-function planOf(row: HoldRow, now: number): { plan: Plan; state: HoldState } {
-  const { value, context } = readSnapshot(row);
-  // Only an authorizing hold is re-sent from its stored request; a request that carried a card cannot be.
-  const canResendAuthorize = value === 'authorizing' && !parseAuthorizeRequest(row.authorize_request).hasCard;
-  const plan = planFor({ state: value, context, actBy: row.act_by === null ? null : Number(row.act_by), canResendAuthorize }, now);
-  return { plan, state: value };
-}
+// Claimed holds flow to `concurrency` workers; claims refill the queue while calls are in flight.
+class Pipeline {
+  private readonly queue: ClaimedHold[] = [];
+  private readonly attempts = new Map<string, number>();
+  private claiming: Promise<number> | null = null;
+  private active = 0;
+  private claimed = 0;
+  private done = 0;
+  private finished = false;
+  private waiting: (() => void)[] = [];
+  private readonly concurrency: number;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly slots: <T>(call: () => Promise<T>) => Promise<T>;
 
-function dryItem(row: HoldRow, now: number): SweepItem {
-  try {
-    const { plan, state } = planOf(row, now);
-    return item(row, plan, state, 'planned', null, 0);
-  } catch (error) {
-    return { ...item(row, { kind: 'skip', reason: 'unreadable' }, row.state as HoldState, 'error', null, 0), message: messageOf(error) };
+  constructor(
+    private readonly engine: HoldEngine,
+    private readonly owner: string,
+    private readonly options: SweepOptions,
+    private readonly record: (item: SweepItem) => void,
+  ) {
+    this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY);
+    this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.slots = limiter(this.concurrency);
+  }
+
+  async run(): Promise<void> {
+    // Twice as many workers as gateway slots: while `concurrency` calls are in flight, the others
+    // commit intents and results, so the gateway is never left waiting on the database.
+    await Promise.all(Array.from({ length: this.concurrency * 2 }, () => this.worker()));
+    // Shutting down: holds claimed but not started go straight back.
+    const unstarted = this.queue.splice(0);
+    if (unstarted.length > 0) await this.release(unstarted.map(claimedLease));
+  }
+
+  private async worker(): Promise<void> {
+    for (;;) {
+      const next = await this.next();
+      if (next === null) return;
+      this.active++;
+      try {
+        const item = await actOn(this.engine, next, this.owner, this.slots);
+        this.record(item);
+        this.done++;
+        // Only a declined capture earns a second action in the same pass (releasing the hold); holds
+        // that cannot come due again in this pass are forgotten, so memory stays flat.
+        const id = item.holdId;
+        if (item.outcome === 'approved' || item.outcome === 'expired' || item.outcome === 'flagged') this.attempts.delete(id);
+        else if (item.outcome !== 'declined' || item.action !== 'capture') this.attempts.set(id, 2);
+        this.options.onProgress?.(this.done, this.claimed);
+      } finally {
+        this.active--;
+        this.wake();
+      }
+    }
+  }
+
+  // The next claimed hold, claiming more when the queue runs low; null when the pass is over.
+  private async next(): Promise<ClaimedHold | null> {
+    for (;;) {
+      if (this.finished || this.options.signal?.aborted) return null;
+      if (this.queue.length > 0) {
+        // Keep claiming while calls are in flight; a failed background claim is retried by the next one.
+        if (this.queue.length <= this.concurrency * 2) {
+          this.claim().catch((error: unknown) => this.engine.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'claim failed'));
+        }
+        return this.queue.shift() as ClaimedHold;
+      }
+      const fresh = await this.claim();
+      if (fresh > 0 || this.queue.length > 0) continue;
+      // Nothing due now. Holds in flight may come due again (a declined capture's void): wait for them.
+      if (this.active === 0) {
+        this.finished = true;
+        this.wake();
+        return null;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+
+  // One claim at a time; returns how many holds it added to the queue.
+  private claim(): Promise<number> {
+    this.claiming ??= this.claimOnce().finally(() => {
+      this.claiming = null;
+    });
+    return this.claiming;
+  }
+
+  private async claimOnce(): Promise<number> {
+    if (this.options.signal?.aborted) return 0;
+    const claimed = await claimDueHolds(this.engine.store.db, {
+      owner: this.owner,
+      now: this.engine.clock.now(),
+      leaseMs: this.leaseMs,
+      limit: this.batchSize,
+      skipLocked: this.engine.store.dialect === 'postgres',
+    });
+    if (claimed.length === 0) return 0;
+    crashPoint('after-claim');
+    this.claimed += claimed.length;
+    // A hold is acted on once per pass, twice when a declined capture is followed by its void;
+    // anything more would be a loop, so its lease goes straight back for the next pass.
+    const again: ClaimedHold[] = [];
+    for (const c of claimed) {
+      const id = c.ok ? c.hold.id : c.row.id;
+      const count = (this.attempts.get(id) ?? 0) + 1;
+      this.attempts.set(id, count);
+      if (count <= 2) this.queue.push(c);
+      else again.push(c);
+    }
+    if (again.length > 0) await this.release(again.map(claimedLease));
+    return claimed.length - again.length;
+  }
+
+  private async release(leases: { id: string; epoch: number }[]): Promise<void> {
+    const db = this.engine.store.db;
+    await writeAtomically(this.engine.store, leases.map(({ id, epoch }) => ({ query: releaseLease(db, id, this.owner, epoch) })));
   }
 }
 
+/** At most `limit` calls running at once; the others wait in order. */
+function limiter(limit: number): <T>(call: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (call) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await call();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+function claimedLease(c: ClaimedHold): { id: string; epoch: number } {
+  return c.ok ? { id: c.hold.id, epoch: c.hold.leaseEpoch } : { id: c.row.id, epoch: Number(c.row.lease_epoch) };
+}
+
+function planOf(hold: StoredHold, now: number): Plan {
+  // Only an authorizing hold is re-sent from its stored request; a request that carried a card cannot be.
+  const canResendAuthorize = hold.state === 'authorizing' && !parseAuthorizeRequest(hold.authorizeRequest).hasCard;
+  return planFor({ state: hold.state, context: hold.context, actBy: hold.actBy, canResendAuthorize }, now);
+}
+
+function dryItem(claimed: ClaimedHold, now: number): SweepItem {
+  if (!claimed.ok) return unreadableItem(claimed, 0);
+  return item(claimed.hold, planOf(claimed.hold, now), 'planned', null, 0);
+}
+
+function unreadableItem(claimed: Extract<ClaimedHold, { ok: false }>, ms: number): SweepItem {
+  const { row } = claimed;
+  return {
+    holdId: row.id, orderId: row.order_id, gateway: row.gateway, action: 'skip', amount: null, currency: row.currency,
+    outcome: 'error', stateBefore: row.state, stateAfter: null, ms, message: claimed.error.message,
+  };
+}
+
 // Acts on one claimed hold. Every write carries the lease epoch; the last one gives the lease back.
-async function actOn(engine: HoldEngine, row: HoldRow, owner: string): Promise<SweepItem> {
+async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, callSlot: <T>(call: () => Promise<T>) => Promise<T>): Promise<SweepItem> {
   const started = performance.now();
+  if (!claimed.ok) {
+    // An unreadable snapshot is reported, never guessed at; its lease lapses and a later pass reports it again.
+    engine.logger.error({ holdId: claimed.row.id, err: claimed.error.message }, 'sweep could not read hold');
+    return unreadableItem(claimed, 0);
+  }
+  const hold = claimed.hold;
   const now = engine.clock.now();
-  const epoch = Number(row.lease_epoch);
+  const epoch = hold.leaseEpoch;
   const keep = { epoch, release: false };
   const done = { epoch, release: true };
-  let plan: Plan = { kind: 'skip', reason: 'unread' };
-  const stateBefore = row.state as HoldState;
-  const finish = (outcome: SweepOutcome, hold: Hold | null, message?: string): SweepItem => ({
-    ...item(row, plan, stateBefore, outcome, hold?.state ?? null, performance.now() - started),
+  const plan = planOf(hold, now);
+  const finish = (outcome: SweepOutcome, after: Hold | StoredHold | null, message?: string): SweepItem => ({
+    ...item(hold, plan, outcome, after?.state ?? null, performance.now() - started),
     ...(message === undefined ? {} : { message }),
   });
+  const releaseOnly = () => writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, hold.id, owner, epoch) }]);
   try {
-    plan = planOf(row, now).plan;
-    if ((plan.kind === 'capture' || plan.kind === 'void' || plan.kind === 'retry') && !engine.hasGateway(row.gateway)) {
+    if ((plan.kind === 'capture' || plan.kind === 'void' || plan.kind === 'retry') && !engine.hasGateway(hold.gateway)) {
       // Another sweeper (one that has this gateway configured) must act; nothing is written here.
-      engine.logger.error({ holdId: row.id, gateway: row.gateway }, 'due hold for a gateway this sweeper does not have');
-      await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, epoch) }]);
-      return finish('skipped', null, `gateway ${row.gateway} is not configured in this sweeper`);
+      engine.logger.error({ holdId: hold.id, gateway: hold.gateway }, 'due hold for a gateway this sweeper does not have');
+      await releaseOnly();
+      return finish('skipped', null, `gateway ${hold.gateway} is not configured in this sweeper`);
     }
     switch (plan.kind) {
       case 'skip':
-        await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, epoch) }]);
+        await releaseOnly();
         return finish('skipped', null, plan.reason);
       case 'expire': {
-        const { row: next } = await engine.commit(row, { type: 'EXPIRE', at: now }, 'sweeper', { fence: done });
+        const { hold: next } = await engine.commit(hold, { type: 'EXPIRE', at: now }, 'sweeper', { fence: done });
         crashPoint('after-result');
-        return finish(next.state === 'needs_attention' ? 'flagged' : 'expired', toHold(next));
+        return finish(next.state === 'needs_attention' ? 'flagged' : 'expired', next);
       }
       case 'flag': {
-        const { row: next } = await engine.commit(row, { type: 'FLAG', reason: plan.reason, at: now }, 'sweeper', { fence: done });
-        return finish('flagged', toHold(next), plan.reason);
+        const { hold: next } = await engine.commit(hold, { type: 'FLAG', reason: plan.reason, at: now }, 'sweeper', { fence: done });
+        return finish('flagged', next, plan.reason);
       }
       case 'capture':
       case 'void': {
-        const { captureCount } = readSnapshot(row).context;
+        const { captureCount } = hold.context;
         // The same keys the API uses: whichever of the two commits its intent first is the one sent.
         const event =
           plan.kind === 'capture'
-            ? ({ type: 'CAPTURE', amount: plan.amount, final: true, idempotencyKey: captureKey(row.id, captureCount + 1), at: now } as const)
-            : ({ type: 'VOID', idempotencyKey: voidKey(row.id, captureCount), at: now } as const);
-        const { row: inFlight } = await engine.commit(row, event, 'sweeper', { fence: keep });
+            ? ({ type: 'CAPTURE', amount: plan.amount, final: true, idempotencyKey: captureKey(hold.id, captureCount + 1), at: now } as const)
+            : ({ type: 'VOID', idempotencyKey: voidKey(hold.id, captureCount), at: now } as const);
+        const { hold: inFlight } = await engine.commit(hold, event, 'sweeper', { fence: keep });
         crashPoint('after-intent');
-        const result = await engine.perform(inFlight, 'sweeper', { resumed: false, fence: done });
+        const result = await engine.perform(inFlight, 'sweeper', { resumed: false, fence: done, callSlot });
         crashPoint('after-result');
-        return finish(result.outcome, result.hold, result.error?.message);
+        return finish(result.outcome, result.stored, result.error?.message);
       }
       case 'retry': {
         // An earlier attempt under this key may have reached the gateway: the answer must be definitive.
-        const result = await engine.perform(row, 'sweeper', { resumed: true, fence: done });
+        const result = await engine.perform(hold, 'sweeper', { resumed: true, fence: done, callSlot });
         crashPoint('after-result');
-        return finish(result.outcome, result.hold, result.error?.message);
+        return finish(result.outcome, result.stored, result.error?.message);
       }
       default: {
         const never: never = plan;
@@ -234,51 +335,31 @@ async function actOn(engine: HoldEngine, row: HoldRow, owner: string): Promise<S
       }
     }
   } catch (error) {
-    const outcome = outcomeOf(error);
-    if (outcome === 'conflict') {
+    // What is left is a write that could not be made: another writer won (conflict), or storage failed.
+    if (error instanceof ConflictError) {
       // Somebody else (the API, or a sweeper that took over) changed the hold: give back what is ours.
-      await writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, row.id, owner, epoch) }]).catch(() => undefined);
+      await releaseOnly().catch(() => undefined);
+      const after = await findHold(engine.store.db, hold.id).catch(() => undefined);
+      return { ...finish('conflict', after ?? null, error.message) };
     }
-    if (outcome === 'error') engine.logger.error({ holdId: row.id, err: messageOf(error) }, 'sweep could not act on hold');
-    const after = await findHoldRow(engine.store.db, row.id).catch(() => undefined);
-    return { ...finish(outcome, null, messageOf(error)), stateAfter: (after?.state as HoldState | undefined) ?? null };
+    const message = error instanceof Error ? error.message : String(error);
+    engine.logger.error({ holdId: hold.id, err: message, code: error instanceof HoldfastError ? error.code : undefined }, 'sweep could not act on hold');
+    return finish('error', null, message);
   }
 }
 
-function outcomeOf(error: unknown): SweepOutcome {
-  if (!(error instanceof HoldfastError)) return 'error';
-  switch (error.code) {
-    case 'GATEWAY_DECLINED':
-      return 'declined';
-    case 'GATEWAY_UNKNOWN_OUTCOME':
-      return 'unknown';
-    case 'GATEWAY_UNAVAILABLE':
-      return 'unavailable';
-    case 'GATEWAY_MISCONFIGURED':
-      return 'misconfigured';
-    case 'CONFLICT':
-      return 'conflict';
-    default:
-      return 'error';
-  }
-}
-
-function item(row: HoldRow, plan: Plan, stateBefore: HoldState, outcome: SweepOutcome, stateAfter: HoldState | null, ms: number): SweepItem {
-  const amount = plan.kind === 'capture' ? plan.amount : plan.kind === 'void' ? Number(row.amount) - Number(row.captured_amount) : null;
+function item(hold: StoredHold, plan: Plan, outcome: SweepOutcome, stateAfter: HoldState | null, ms: number): SweepItem {
+  const amount = plan.kind === 'capture' ? plan.amount : plan.kind === 'void' ? hold.context.amount - hold.context.capturedAmount : null;
   return {
-    holdId: row.id,
-    orderId: row.order_id,
-    gateway: row.gateway,
+    holdId: hold.id,
+    orderId: hold.orderId,
+    gateway: hold.gateway,
     action: plan.kind,
     amount,
-    currency: row.currency,
+    currency: hold.currency,
     outcome,
-    stateBefore,
+    stateBefore: hold.state,
     stateAfter,
     ms: Math.round(ms * 100) / 100,
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

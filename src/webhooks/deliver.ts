@@ -8,7 +8,7 @@ import { writeAtomically } from '../../db/connection.js';
 import { claimDueEvents, findHoldsToWarn, markDelivered, markFailed, markWarned } from '../../db/webhooks.repository.js';
 import type { Clock } from '../clock.js';
 import { redactText } from '../gateways/redact.js';
-import { outboxInsert } from './outbox.js';
+import { outboxInsert } from '../engine/outbox.js';
 
 export interface WebhookConfig {
   url: string;
@@ -93,10 +93,10 @@ export async function deliverDueWebhooks(
 export async function warnExpiringSoon(store: Store, clock: Clock, withinMs: number): Promise<number> {
   const now = clock.now();
   let warned = 0;
-  for (const row of await findHoldsToWarn(store.db, now + withinMs, 500)) {
+  for (const hold of await findHoldsToWarn(store.db, now + withinMs, 500)) {
     const written = await writeAtomically(store, [
-      { query: markWarned(store.db, row.id, now), guard: true },
-      { query: outboxInsert(store.db, 'hold.expiring_soon', row, now) },
+      { query: markWarned(store.db, hold.id, now), guard: true },
+      { query: outboxInsert(store.db, 'hold.expiring_soon', hold, now) },
     ]);
     if (written) warned++;
   }

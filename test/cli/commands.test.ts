@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import { typedError } from '../helpers/typed-error.js';
 import { openHarness, type Harness, DAY_MS, T0 } from '../helpers/harness.js';
 import { FakeGateway } from '../../src/gateways/fake/index.js';
-import { findHoldRow } from '../../db/holds.repository.js';
+import { findHold } from '../../db/holds.repository.js';
 import { authorizeCommand } from '../../src/cli/commands/authorize.js';
 import { trackCommand } from '../../src/cli/commands/track.js';
 import { listCommand } from '../../src/cli/commands/list.js';
@@ -14,7 +14,8 @@ import { voidCommand } from '../../src/cli/commands/void.js';
 import { onExpiryCommand } from '../../src/cli/commands/on-expiry.js';
 import { statsCommand } from '../../src/cli/commands/stats.js';
 import { migrateCommand } from '../../src/cli/commands/migrate.js';
-import { holdDetailToJson, holdToJson } from '../../src/holds/hold-json.js';
+import { holdDetailToJson, holdToJson } from '../../machines/hold-json.js';
+import { engineOf } from '../../src/holds/internals.js';
 
 const HOUR = 3_600_000;
 let h: Harness;
@@ -182,8 +183,8 @@ describe('stats', () => {
     await captureCommand(h.hf, { holdId: captured.id });
     const lapsed = await trackCommand(h.hf, { gateway: 'fake', ref: 'ext-lapsed', amount: '9.99', currency: 'USD', authorizedAt: new Date(T0 - 6.9 * DAY_MS).toISOString(), cardType: 'debit' });
     h.clock.advance(3 * HOUR); // past the lapsed hold's expiresAt (T0 + 0.1 d)
-    const row = await findHoldRow(h.hf.engine.store.db, lapsed.id);
-    await h.hf.engine.commit(row!, { type: 'EXPIRE', at: h.clock.now() }, 'sweeper');
+    const stored = await findHold(engineOf(h.hf).store.db, lapsed.id);
+    await engineOf(h.hf).commit(stored!, { type: 'EXPIRE', at: h.clock.now() }, 'sweeper');
 
     const stats = await statsCommand(h.hf);
     expect(stats.at).toBe(T0 + 3 * HOUR);

@@ -5,7 +5,11 @@ import { DIALECTS } from '../helpers/dialects.js';
 import { openHarness, type Harness } from '../helpers/harness.js';
 import { appliedMigrations } from '../../db/migrate.js';
 import { claimDueHolds } from '../../db/sweeper.repository.js';
-import { findHoldRow } from '../../db/holds.repository.js';
+import { findHold } from '../../db/holds.repository.js';
+import type { ClaimedHold } from '../../db/sweeper.repository.js';
+import { engineOf } from '../../src/holds/internals.js';
+
+const held = (c: ClaimedHold | undefined) => (c?.ok ? c.hold : undefined);
 import { openStore } from '../../db/connection.js';
 import { ALLOW_UNSAFE_FSYNC_ENV, allowUnsafeFsyncFrom } from '../../db/postgres.js';
 import { sql } from 'kysely';
@@ -17,7 +21,7 @@ for (const dialect of DIALECTS) {
       h = await openHarness(dialect);
     });
     afterEach(async () => h.close());
-    const db = () => h.hf.engine.store.db;
+    const db = () => engineOf(h.hf).store.db;
 
     it('applies every migration once', async () => {
       expect(await appliedMigrations(db())).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request']);
@@ -47,19 +51,19 @@ for (const dialect of DIALECTS) {
       const at = hold.actBy!;
       const lease = 5 * 60_000;
       const skipLocked = h.dialect === 'postgres';
-      const [a] = await claimDueHolds(db(), { owner: 'A', now: at, leaseMs: lease, limit: 10, skipLocked });
+      const a = held((await claimDueHolds(db(), { owner: 'A', now: at, leaseMs: lease, limit: 10, skipLocked }))[0]);
       expect(a?.id).toBe(hold.id);
       // B's clock runs 4 minutes ahead of A's: still inside A's lease, so nothing to claim.
       expect(await claimDueHolds(db(), { owner: 'B', now: at + 4 * 60_000, leaseMs: lease, limit: 10, skipLocked })).toEqual([]);
       // Once the lease has lapsed (A died, or is very late), B takes over with a higher epoch.
-      const [b] = await claimDueHolds(db(), { owner: 'B', now: at + lease, leaseMs: lease, limit: 10, skipLocked });
-      expect(Number(b?.lease_epoch)).toBe(Number(a!.lease_epoch) + 1);
+      const b = held((await claimDueHolds(db(), { owner: 'B', now: at + lease, leaseMs: lease, limit: 10, skipLocked }))[0]);
+      expect(b?.leaseEpoch).toBe(a!.leaseEpoch + 1);
       // A wakes up and tries to commit its intent under its old epoch: refused, nothing written.
       await expect(
-        h.hf.engine.commit(a!, { type: 'VOID', idempotencyKey: 'k', at }, 'sweeper', { fence: { epoch: Number(a!.lease_epoch), release: false } }),
+        engineOf(h.hf).commit(a!, { type: 'VOID', idempotencyKey: 'k', at }, 'sweeper', { fence: { epoch: a!.leaseEpoch, release: false } }),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
-      const row = await findHoldRow(db(), hold.id);
-      expect(row).toMatchObject({ state: 'authorized', lease_owner: 'B' });
+      const after = await findHold(db(), hold.id);
+      expect(after).toMatchObject({ state: 'authorized', leaseOwner: 'B' });
     });
   });
 }

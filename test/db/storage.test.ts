@@ -93,7 +93,7 @@ describe('stored snapshots', () => {
   });
 
   it('upgrades an in-flight version 1 capture with the hold\'s expiry as its deadline', async () => {
-    const { readSnapshot } = await import('../../db/hold-mapper.js');
+    const { readSnapshot } = await import('../../db/stored-hold.js');
     const context = { currency: 'USD', amount: 500, capturedAmount: 0, captureCount: 0, capabilities: { maxCaptures: 1, overcaptureBps: 0 }, authorizedAt: 1, expiresAt: 9_000, remainderReleased: false, onExpiry: 'void', onExpiryAmount: null, lastError: null,
       pending: { operation: 'capture', idempotencyKey: 'k', amount: 500, final: true, returnTo: 'authorized', unknownAttempts: 1, retryAt: 50 } };
     const upgraded = readSnapshot({ id: 'hold_x', snapshot: JSON.stringify({ value: 'capturing', context }), machine_version: 1, updated_at: 40, created_at: 1 });

@@ -7,7 +7,6 @@ import {
   holdMachine,
   HOLD_STATES,
   type HoldEvent,
-  type HoldEventType,
   type HoldState,
 } from '../../machines/hold.machine.js';
 import { captureRefusal, maxCapturable, voidRefusal } from '../../machines/hold-rules.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startSimulator, type FaultKind, type Simulator } from '../../src/simulator/index.js';
 import { ManualClock } from '../../src/clock.js';
 import { DAY_MS } from '../../src/policy/expiry-policy.js';
-import { CRASH_POINTS } from '../../src/holds/crash-point.js';
+import { CRASH_POINTS } from '../../src/engine/crash-point.js';
 import { tempDir } from '../helpers/harness.js';
 import { runTs, type ChildResult } from '../helpers/processes.js';
 import { expectConverged } from '../helpers/invariants.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import pino from 'pino';
 import { openHarness, DAY_MS, quietSchedule } from '../helpers/harness.js';
-import { startDaemon } from '../../src/sweeper/daemon.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createKushkiGateway } from '../../src/gateways/kushki/index.js';
 import { openHoldfast } from '../../src/holds/holdfast.js';
@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/clock.js';
 import { tempDir } from '../helpers/harness.js';
 import { runTs } from '../helpers/processes.js';
 import { ConfigError } from '../../src/errors.js';
+import { engineOf } from '../../src/holds/internals.js';
 
 describe('daemon in process', () => {
   it('sweeps at start, serves /metrics and /healthz, and turns unhealthy when sweeps stop', async () => {
@@ -115,7 +116,7 @@ describe('daemon shutdown on a real signal', () => {
       const after = await hf.get(hold.id);
       expect(after.state).toBe('captured');
       expect(sim.ledger.authorization(hold.gatewayRef!)?.captures).toHaveLength(1);
-      const row = await hf.engine.store.db.selectFrom('holds').select('lease_owner').where('id', '=', hold.id).executeTakeFirstOrThrow();
+      const row = await engineOf(hf).store.db.selectFrom('holds').select('lease_owner').where('id', '=', hold.id).executeTakeFirstOrThrow();
       expect(row.lease_owner).toBeNull();
       await hf.close();
     } finally {

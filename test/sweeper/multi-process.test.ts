@@ -78,9 +78,13 @@ describe.skipIf(dialect.skipReason !== null)(`the API racing a sweeper on ${dial
       for (const id of ids) await api.setOnExpiry(id, 'void');
       clock.set(Date.now());
       const sweeper = await open(database, new ManualClock(Date.now()));
+      // The API starts capturing once the sweeper has acted on its first hold, so both sides are
+      // certainly running when the rest are decided (whoever commits its intent first wins each one).
+      let startCaptures!: () => void;
+      const sweeperStarted = new Promise<void>((resolve) => (startCaptures = resolve));
       const [report, captures] = await Promise.all([
-        sweeper.sweep({ concurrency: 4, batchSize: 5 }),
-        Promise.allSettled(ids.map((id) => api.capture(id))),
+        sweeper.sweep({ concurrency: 4, batchSize: 5, onItem: () => startCaptures() }),
+        sweeperStarted.then(() => Promise.allSettled(ids.map((id) => api.capture(id)))),
       ]);
       for (const result of captures) {
         if (result.status === 'rejected') {

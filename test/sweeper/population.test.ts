@@ -6,6 +6,7 @@ import { claimDueHolds } from '../../db/sweeper.repository.js';
 import type { Hold } from '../../src/holds/types.js';
 import { FakeGateway } from '../../src/gateways/fake/index.js';
 import { DIALECTS } from '../helpers/dialects.js';
+import { engineOf } from '../../src/holds/internals.js';
 
 // Every case runs on SQLite and on PostgreSQL.
 for (const dialect of DIALECTS) {
@@ -29,7 +30,7 @@ for (const dialect of DIALECTS) {
     }
 
     async function rowsById(): Promise<Map<string, Record<string, unknown>>> {
-      const rows = (await h.hf.engine.store.db.selectFrom('holds').selectAll().execute()) as unknown as Record<string, unknown>[];
+      const rows = (await engineOf(h.hf).store.db.selectFrom('holds').selectAll().execute()) as unknown as Record<string, unknown>[];
       return new Map(rows.map((r) => [r.id as string, r]));
     }
 
@@ -71,8 +72,8 @@ for (const dialect of DIALECTS) {
         h.clock.set(now);
 
         // Another sweeper holds a live lease on one hold and held a lease that has lapsed on another.
-        const db = h.hf.engine.store.db;
-        expect(await claimDueHolds(db, { owner: 'other', now, leaseMs: 10 * 60_000, limit: 1000 }).then((r) => r.map((x) => x.id)).then((ids) => ids.includes(others.leasedByAnother.id))).toBe(true);
+        const db = engineOf(h.hf).store.db;
+        expect(await claimDueHolds(db, { owner: 'other', now, leaseMs: 10 * 60_000, limit: 1000 }).then((r) => r.map((x) => (x.ok ? x.hold.id : x.row.id))).then((ids) => ids.includes(others.leasedByAnother.id))).toBe(true);
         // Release everything but the one "other" keeps, then give staleLease a lapsed lease.
         await db.updateTable('holds').set({ lease_owner: null, lease_expires_at: null }).where('id', '!=', others.leasedByAnother.id).execute();
         await db.updateTable('holds').set({ lease_owner: 'crashed', lease_expires_at: now - 1 }).where('id', '=', due.staleLease.id).execute();

@@ -7,8 +7,9 @@ import pino from 'pino';
 import { openHarness, quietSchedule, type Harness } from '../helpers/harness.js';
 import { deliverDueWebhooks, signWebhook, verifyWebhook, warnExpiringSoon } from '../../src/webhooks/deliver.js';
 import { listOutboxEvents } from '../../db/webhooks.repository.js';
-import { startDaemon } from '../../src/sweeper/daemon.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
 import { DIALECTS } from '../helpers/dialects.js';
+import { engineOf } from '../../src/holds/internals.js';
 
 // Every case runs on SQLite and on PostgreSQL.
 for (const dialect of DIALECTS) {
@@ -51,7 +52,7 @@ for (const dialect of DIALECTS) {
       await h.close();
     });
 
-    const types = async () => (await listOutboxEvents(h.hf.engine.store.db)).map((e) => e.event_type);
+    const types = async () => (await listOutboxEvents(engineOf(h.hf).store.db)).map((e) => e.event_type);
 
     describe('webhook outbox', () => {
       it('writes one event per lifecycle outcome, in the same transaction as the transition', async () => {
@@ -67,7 +68,7 @@ for (const dialect of DIALECTS) {
         // c's declined capture turned its plan into a void, and at d's expiry c lapsed too.
         expect((await types()).sort()).toEqual(['hold.capture_declined', 'hold.captured', 'hold.expired', 'hold.expired', 'hold.voided']);
         // A transition that lost its version check wrote no event.
-        const events = await listOutboxEvents(h.hf.engine.store.db, a.id);
+        const events = await listOutboxEvents(engineOf(h.hf).store.db, a.id);
         expect(events).toHaveLength(1);
         expect(JSON.parse(events[0]!.payload)).toMatchObject({ type: 'hold.captured', data: { hold: { id: a.id, state: 'captured', capturedAmount: 100, currency: 'USD' } } });
       });
@@ -78,11 +79,11 @@ for (const dialect of DIALECTS) {
         const decidedLater = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'u' });
         await h.hf.setOnExpiry(decidedLater.id, 'void');
         h.clock.set(silent.actBy! - 49 * 3_600_000);
-        expect(await warnExpiringSoon(h.hf.engine.store, h.clock, 48 * 3_600_000)).toBe(0);
+        expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000)).toBe(0);
         h.clock.advance(2 * 3_600_000);
-        expect(await warnExpiringSoon(h.hf.engine.store, h.clock, 48 * 3_600_000)).toBe(1);
-        expect(await warnExpiringSoon(h.hf.engine.store, h.clock, 48 * 3_600_000)).toBe(0);
-        const events = await listOutboxEvents(h.hf.engine.store.db);
+        expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000)).toBe(1);
+        expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000)).toBe(0);
+        const events = await listOutboxEvents(engineOf(h.hf).store.db);
         expect(events.map((e) => [e.event_type, e.hold_id])).toEqual([['hold.expiring_soon', silent.id]]);
       });
     });
@@ -91,7 +92,7 @@ for (const dialect of DIALECTS) {
       it('signs each event over timestamp and body, and the receiver can verify it', async () => {
         const hold = await h.hf.authorize({ gateway: 'fake', amount: 250, currency: 'PEN', subscriptionId: 'x' });
         await h.hf.void(hold.id);
-        expect(await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 1, failed: 0 });
+        expect(await deliverDueWebhooks(engineOf(h.hf).store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 1, failed: 0 });
         const [hit] = received;
         const signature = String(hit!.headers['holdfast-signature']);
         const now = Math.floor(h.clock.now() / 1000);
@@ -103,27 +104,27 @@ for (const dialect of DIALECTS) {
         expect(JSON.parse(hit!.body)).toMatchObject({ type: 'hold.voided', data: { hold: { id: hold.id, state: 'voided' } } });
         expect(hit!.headers['holdfast-event-id']).toBe(JSON.parse(hit!.body).id);
         // Delivered events are not sent again.
-        expect(await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 0, failed: 0 });
+        expect(await deliverDueWebhooks(engineOf(h.hf).store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 0, failed: 0 });
       });
 
       it('retries with backoff until the receiver accepts, and keeps the event meanwhile', async () => {
         const hold = await h.hf.authorize({ gateway: 'fake', amount: 250, currency: 'PEN', subscriptionId: 'y' });
         await h.hf.capture(hold.id);
         answer = 500;
-        expect((await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(1);
-        expect((await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(0); // not due yet
+        expect((await deliverDueWebhooks(engineOf(h.hf).store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(1);
+        expect((await deliverDueWebhooks(engineOf(h.hf).store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(0); // not due yet
         h.clock.advance(30_000);
         server.closeAllConnections();
         server.close();
-        expect((await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(1); // connection refused
-        const [event] = await listOutboxEvents(h.hf.engine.store.db);
+        expect((await deliverDueWebhooks(engineOf(h.hf).store, { url, secret: SECRET }, h.clock, logger)).failed).toBe(1); // connection refused
+        const [event] = await listOutboxEvents(engineOf(h.hf).store.db);
         expect(event).toMatchObject({ attempts: 2, delivered_at: null });
         expect(event!.last_error).toMatch(/ECONNREFUSED|socket hang up|ECONNRESET/);
         server.listen(Number(new URL(url).port), '127.0.0.1');
         await once(server, 'listening');
         answer = 204;
         h.clock.advance(2 * 60_000);
-        expect(await deliverDueWebhooks(h.hf.engine.store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 1, failed: 0 });
+        expect(await deliverDueWebhooks(engineOf(h.hf).store, { url, secret: SECRET }, h.clock, logger)).toEqual({ delivered: 1, failed: 0 });
         expect(received.filter((r) => r.headers['holdfast-event-type'] === 'hold.captured')).toHaveLength(2);
       });
 

@@ -15,9 +15,6 @@ export interface CaptureCommandOptions {
 export async function captureCommand(hf: Holdfast, options: CaptureCommandOptions): Promise<Hold> {
   // The amount's exponent is the hold's currency's, so read the hold before parsing it.
   const hold = await hf.get(options.holdId);
-  // Checked before the intent is committed: a capture committed for a gateway this process cannot
-  // reach would sit in flight until a sweeper that has it configured picks it up.
-  hf.engine.gateway(hold.gateway);
   const amount = options.amount === undefined ? undefined : parseAmount(options.amount, hold.currency);
   return hf.capture(hold.id, {
     ...(amount !== undefined ? { amount } : {}),

@@ -1,7 +1,7 @@
 // `holdfast daemon [--schedule <cron>] [--metrics-port <port>]`: the sweeper daemon until a signal.
 import type { Holdfast } from '../../holds/holdfast.js';
-import { serveDaemon } from '../../sweeper/serve.js';
-import type { Daemon } from '../../sweeper/daemon.js';
+import { serveDaemon } from '../../daemon/serve.js';
+import type { Daemon } from '../../daemon/daemon.js';
 import { ConfigError } from '../../errors.js';
 
 export interface DaemonCommandOptions {

@@ -5,7 +5,5 @@ import type { Hold } from '../../holds/types.js';
 /** Voids the hold at the gateway and returns it. */
 export async function voidCommand(hf: Holdfast, options: { holdId: string }): Promise<Hold> {
   const hold = await hf.get(options.holdId);
-  // As in capture: refuse before committing an intent this process could not send.
-  hf.engine.gateway(hold.gateway);
   return hf.void(hold.id);
 }

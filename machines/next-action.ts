@@ -1,6 +1,6 @@
 // When the sweeper must next look at a hold, stored as `next_action_at` so that its claim query
 // touches due holds only.
-import type { HoldContext, HoldState } from '../../machines/hold.machine.js';
+import type { HoldContext, HoldState } from './hold.machine.js';
 
 /** How long an in-flight call may run before a sweeper treats it as interrupted and resumes it. */
 export const IN_FLIGHT_GRACE_MS = 60_000;

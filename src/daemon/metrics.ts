@@ -1,14 +1,9 @@
 // Prometheus metrics for the daemon: gauges read from the database at scrape time, histograms and
 // counters fed by sweeps and gateway exchanges.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Store } from '../../db/connection.js';
-import { countHoldsByStateAndCurrency, sumOpenHoldsDueBy } from '../../db/holds.repository.js';
-import type { Clock } from '../clock.js';
-import type { SweepReport } from './sweep.js';
-import type { ExchangeObservation } from '../holds/hold-engine.js';
-import { DAY_MS, HOUR_MS } from '../policy/expiry-policy.js';
-
-const DUE_WINDOWS: readonly [string, number][] = [['24h', 24 * HOUR_MS], ['72h', 72 * HOUR_MS], ['7d', 7 * DAY_MS]];
+import type { HoldStats } from '../holds/hold-queries.js';
+import type { SweepReport } from '../sweeper/sweep.js';
+import type { ExchangeObservation } from '../engine/hold-engine.js';
 
 /** The daemon's metrics and the hooks that feed them. */
 export interface DaemonMetrics {
@@ -17,8 +12,8 @@ export interface DaemonMetrics {
   recordExchange(observation: ExchangeObservation): void;
 }
 
-/** Creates a registry whose hold gauges are computed from the database on every scrape. */
-export function createMetrics(store: Store, clock: Clock): DaemonMetrics {
+/** Creates a registry whose hold gauges come from `stats()` (the same figures as `holdfast stats`) on every scrape. */
+export function createMetrics(stats: () => Promise<HoldStats>): DaemonMetrics {
   const registry = new Registry();
   // prom-client reads metrics concurrently: every database-backed gauge awaits one shared refresh per scrape.
   let refreshing: Promise<void> | null = null;
@@ -45,25 +40,22 @@ export function createMetrics(store: Store, clock: Clock): DaemonMetrics {
   });
 
   async function refresh(): Promise<void> {
-    const totals = await countHoldsByStateAndCurrency(store.db);
+    const figures = await stats();
     holds.reset();
     amount.reset();
     expiredAmount.reset();
     let expired = 0;
-    for (const t of totals) {
+    for (const t of figures.byState) {
       holds.inc({ state: t.state }, t.count);
       amount.set({ state: t.state, currency: t.currency }, t.amount);
-      if (t.state === 'expired') {
-        expired += t.count;
-        expiredAmount.set({ currency: t.currency }, t.amount);
-      }
+    }
+    for (const e of figures.expiredUncaptured) {
+      expired += e.count;
+      expiredAmount.set({ currency: e.currency }, e.amount);
     }
     expiredCount.set(expired);
     due.reset();
-    const now = clock.now();
-    for (const [within, ms] of DUE_WINDOWS) {
-      for (const c of await sumOpenHoldsDueBy(store.db, now + ms)) due.set({ within, currency: c.currency }, c.amount);
-    }
+    for (const d of figures.reachingActBy) due.set({ within: d.within, currency: d.currency }, d.amount);
   }
 
   return {

@@ -1,5 +1,5 @@
 // Which webhook events a transition raises. Pure: decided from the event and the states around it.
-import type { HoldContext, HoldEvent, HoldState } from '../../machines/hold.machine.js';
+import type { HoldContext, HoldEvent, HoldState } from './hold.machine.js';
 
 export const WEBHOOK_EVENTS = [
   'hold.captured',

@@ -7,7 +7,8 @@ import type { Holdfast } from '../holds/holdfast.js';
 import { ConfigError } from '../errors.js';
 import { checkLeadTime } from '../policy/expiry-policy.js';
 import { createMetrics } from './metrics.js';
-import type { SweepOptions, SweepReport } from './sweep.js';
+import type { SweepOptions, SweepReport } from '../sweeper/sweep.js';
+import { engineOf } from '../holds/internals.js';
 import { deliverDueWebhooks, warnExpiringSoon, type WebhookConfig } from '../webhooks/deliver.js';
 
 /** Default warning time for hold.expiring_soon: two days before actBy. */
@@ -50,11 +51,11 @@ export interface Daemon {
 export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Promise<Daemon> {
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;
   if (!cron.validate(schedule)) throw new ConfigError(`invalid sweep schedule ${JSON.stringify(schedule)}: expected a cron expression like "*/5 * * * *"`);
-  const { engine } = hf;
+  const engine = engineOf(hf);
   // The lead time must leave room for one interval of this schedule plus the first retries.
   checkLeadTime(engine.policy.leadTimeMs, longestInterval(schedule));
   const logger = engine.logger;
-  const metrics = createMetrics(engine.store, engine.clock);
+  const metrics = createMetrics(() => hf.stats());
   const removeObserver = engine.onExchange((o) => metrics.recordExchange(o));
   const controller = new AbortController();
   const unhealthyAfterMs = options.unhealthyAfterMs ?? 15 * 60_000;

@@ -1,6 +1,6 @@
 // What the sweeper does with one due hold: a pure decision from the stored snapshot and the time.
-import type { HoldContext, HoldState } from '../../machines/hold.machine.js';
-import { captureRefusal, isPastExpiry, remainingAmount } from '../../machines/hold-rules.js';
+import type { HoldContext, HoldState } from './hold.machine.js';
+import { captureRefusal, isPastExpiry, remainingAmount } from './hold-rules.js';
 
 /** The sweeper's decision for one hold. */
 export type Plan =

@@ -23,3 +23,8 @@ export function newExchangeId(): string {
 export function isHoldId(id: unknown): id is string {
   return typeof id === 'string' && /^hold_[0-9a-f]{20}$/.test(id);
 }
+
+/** A new webhook event id. */
+export function newEventId(): string {
+  return `evt_${randomBytes(10).toString('hex')}`;
+}

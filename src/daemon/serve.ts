@@ -3,6 +3,7 @@
 // second signal exits at once (leases then expire on their own).
 import type { Holdfast } from '../holds/holdfast.js';
 import { startDaemon, type Daemon, type DaemonOptions } from './daemon.js';
+import { engineOf } from '../holds/internals.js';
 
 /** Starts the daemon and resolves once it has shut down after a signal (or `stop` was called). */
 export async function serveDaemon(
@@ -11,7 +12,7 @@ export async function serveDaemon(
 ): Promise<void> {
   const daemon = await startDaemon(hf, options);
   options.onStarted?.(daemon);
-  const logger = hf.engine.logger;
+  const logger = engineOf(hf).logger;
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {

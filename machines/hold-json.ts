@@ -1,9 +1,10 @@
 // The public JSON shapes of a hold (CLI --json and webhook payloads): money as integer minor units,
 // times as ISO-8601 UTC. A contract for scripts, so fields are listed explicitly, not spread.
-import type { CardType } from '../gateways/types.js';
-import type { HoldHistory } from './holdfast.js';
-import type { GatewayExchange, Hold, HoldTransition } from './types.js';
-import { toIsoTime } from '../time/parse-iso-time.js';
+import type { CardType, GatewayExchange, Hold, HoldHistory, HoldTransition } from './hold-types.js';
+
+function toIsoTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
 
 /** One hold as printed by --json. */
 export interface HoldJson {

@@ -1,0 +1,83 @@
+// The inputs and outputs of the embedded API (src/holds/holdfast.ts).
+import type { Logger } from 'pino';
+import type { HoldState, OnExpiry, Resolution } from '../../machines/hold.machine.js';
+import type { Actor, CardType, Hold } from '../../machines/hold-types.js';
+import type { Clock } from '../clock.js';
+import type { ExpiryPolicy } from '../policy/expiry-policy.js';
+import type { CardInput, Gateway } from '../gateways/types.js';
+
+export interface OpenHoldfastOptions {
+  /** A SQLite file path or a `postgres://` URL (created/migrated as needed). Default `./holdfast.db`. */
+  database?: string;
+  /** The gateways holds may use, by name. Default: Kushki and/or PayCertify from the environment. */
+  gateways?: Gateway[];
+  /** Windows and lead time; defaults to the gateways' documented windows and 24 h. */
+  policy?: ExpiryPolicy;
+  clock?: Clock;
+  logger?: Logger;
+  /** Who is acting, for the transition journal (default `api`; the CLI passes `cli`). */
+  actor?: Actor;
+  /** Other secrets (a webhook secret, tokens) removed from everything holdfast stores or logs. */
+  secrets?: readonly string[];
+}
+
+export interface AuthorizeInput {
+  gateway: string;
+  amount: number;
+  currency: string;
+  subscriptionId?: string;
+  /** Raw card data for gateways that take it; held in memory only, never stored. */
+  card?: CardInput;
+  orderId?: string;
+  onExpiry?: OnExpiry;
+  /** Same key, same parameters → the same hold; same key, other parameters → an error. */
+  idempotencyKey?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface TrackInput {
+  gateway: string;
+  gatewayRef: string;
+  amount: number;
+  currency: string;
+  authorizedAt: number;
+  cardType?: CardType;
+  subscriptionId?: string;
+  orderId?: string;
+  onExpiry?: OnExpiry;
+}
+
+export interface CaptureOptions {
+  /** Default: everything still capturable. */
+  amount?: number;
+  /** Release whatever remains after this capture. */
+  final?: boolean;
+  idempotencyKey?: string;
+}
+
+/** What an operator found in the gateway's console for a hold that needs attention. */
+export interface ResolveInput {
+  /** `captured` (with the amount the console shows), `voided`, or `not_captured`. */
+  resolution: Resolution;
+  /** Minor units captured, with `captured` only. */
+  amount?: number | null;
+  /** What the console shows, for the journal; required. */
+  reason: string;
+}
+
+export interface ListOptions {
+  state?: HoldState;
+  gateway?: string;
+  orderId?: string;
+  /** Open holds whose actBy falls within this many ms from now (or has passed). */
+  expiringWithinMs?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface HoldPage {
+  holds: Hold[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+

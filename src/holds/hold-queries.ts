@@ -1,0 +1,114 @@
+// The embedded API's reads: one hold, a page of holds, a hold's history, and the figures `stats`
+// and the daemon's /metrics share.
+import { HOLD_STATES, type HoldState } from '../../machines/hold.machine.js';
+import type { HoldHistory } from '../../machines/hold-types.js';
+import { toHold } from '../../db/stored-hold.js';
+import {
+  countHoldsByStateAndCurrency,
+  type CurrencyTotals,
+  listExchanges,
+  listHolds,
+  listTransitions,
+  sortPosition,
+  type StateCurrencyTotals,
+  sumOpenHoldsDueBy,
+} from '../../db/holds.repository.js';
+import type { HoldEngine } from '../engine/hold-engine.js';
+import { ValidationError } from '../errors.js';
+import { requireHold } from './hold-writes.js';
+import type { HoldPage, ListOptions } from './api-types.js';
+
+const OPEN_STATES: readonly HoldState[] = ['authorized', 'partially_captured', 'capturing', 'voiding', 'authorizing'];
+const MAX_LIST_LIMIT = 1000;
+
+/** The horizons the figures report amounts reaching actBy within. */
+export const STATS_HORIZONS: readonly { label: string; ms: number }[] = [
+  { label: '24h', ms: 24 * 3_600_000 },
+  { label: '72h', ms: 72 * 3_600_000 },
+  { label: '7d', ms: 7 * 24 * 3_600_000 },
+];
+
+/** What is held, what is about to need action, and what was lost. */
+export interface HoldStats {
+  /** When the figures were taken (epoch ms). */
+  at: number;
+  /** Every hold by state and currency, in lifecycle order. */
+  byState: StateCurrencyTotals[];
+  /** Open holds whose actBy falls within each horizon from `at` (overdue ones included), with the amount still held. */
+  reachingActBy: (CurrencyTotals & { within: string })[];
+  /** Holds whose window closed with nothing captured, per currency. */
+  expiredUncaptured: CurrencyTotals[];
+}
+
+/** The reads of one API instance. */
+export class HoldQueries {
+  constructor(private readonly engine: HoldEngine) {}
+
+  async get(id: string) {
+    return toHold(await requireHold(this.engine, id));
+  }
+
+  async list(options: ListOptions = {}): Promise<HoldPage> {
+    if (options.state !== undefined && !HOLD_STATES.includes(options.state)) {
+      throw new ValidationError('INVALID_STATE', `unknown state ${JSON.stringify(options.state)} (states: ${HOLD_STATES.join(', ')})`);
+    }
+    const limit = options.limit ?? 100;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+      throw new ValidationError('INVALID_LIMIT', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
+    }
+    let states: readonly HoldState[] | undefined = options.state === undefined ? undefined : [options.state];
+    let actByAtOrBefore: number | undefined;
+    if (options.expiringWithinMs !== undefined) {
+      if (!Number.isSafeInteger(options.expiringWithinMs) || options.expiringWithinMs < 0) {
+        throw new ValidationError('INVALID_DURATION', 'expiringWithinMs must be a non-negative whole number of milliseconds');
+      }
+      actByAtOrBefore = this.engine.clock.now() + options.expiringWithinMs;
+      states = (states ?? OPEN_STATES).filter((s) => OPEN_STATES.includes(s));
+    }
+    const rows = await listHolds(this.engine.store.db, {
+      ...(states ? { states } : {}),
+      ...(options.gateway !== undefined ? { gateway: options.gateway } : {}),
+      ...(options.orderId !== undefined ? { orderId: options.orderId } : {}),
+      ...(actByAtOrBefore !== undefined ? { actByAtOrBefore } : {}),
+      ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    let holds = page.map(toHold);
+    if (options.expiringWithinMs !== undefined) holds = holds.filter((h) => !h.closed);
+    const last = page[page.length - 1];
+    return { holds, nextCursor: rows.length > limit && last ? encodeCursor(sortPosition(last)) : null };
+  }
+
+  async history(id: string): Promise<HoldHistory> {
+    await requireHold(this.engine, id);
+    const db = this.engine.store.db;
+    const [transitions, exchanges] = await Promise.all([listTransitions(db, id), listExchanges(db, id)]);
+    return { transitions, exchanges };
+  }
+
+  /** Counts and amounts per state and currency, amounts reaching actBy within 24 h / 72 h / 7 d, and expired holds. */
+  async stats(): Promise<HoldStats> {
+    const db = this.engine.store.db;
+    const at = this.engine.clock.now();
+    const rank = (state: string) => (HOLD_STATES as readonly string[]).indexOf(state);
+    const byState = (await countHoldsByStateAndCurrency(db)).sort((a, b) => rank(a.state) - rank(b.state) || a.currency.localeCompare(b.currency));
+    const reachingActBy: HoldStats['reachingActBy'] = [];
+    for (const horizon of STATS_HORIZONS) {
+      for (const totals of await sumOpenHoldsDueBy(db, at + horizon.ms)) reachingActBy.push({ within: horizon.label, ...totals });
+    }
+    const expiredUncaptured = byState.filter((row) => row.state === 'expired').map(({ currency, count, amount }) => ({ currency, count, amount }));
+    return { at, byState, reachingActBy, expiredUncaptured };
+  }
+}
+
+function encodeCursor(position: { actBy: number; id: string }): string {
+  return Buffer.from(`${position.actBy}:${position.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { actBy: number; id: string } {
+  const text = Buffer.from(String(cursor), 'base64url').toString('utf8');
+  const match = /^(\d+):(hold_[0-9a-f]{20})$/.exec(text);
+  if (!match) throw new ValidationError('INVALID_CURSOR', 'the cursor is not one that list() returned');
+  return { actBy: Number(match[1]), id: match[2] as string };
+}

@@ -1,0 +1,326 @@
+// The embedded API's writes: authorize, track, capture, void, the on-expiry plan, and an operator's
+// resolve and retry. Inputs are checked and the machine's refusal is asked for before anything is
+// written; every write then goes through the engine (version-checked, write-ahead).
+import type { HoldEvent, OnExpiry } from '../../machines/hold.machine.js';
+import { remainingAmount } from '../../machines/hold-rules.js';
+import { refusalFor, type CommandRefusal } from '../../machines/refusal.js';
+import { callerCaptureKey, captureKey, MAX_CALLER_KEY_LENGTH, voidKey } from '../../machines/idempotency-keys.js';
+import type { Actor, Hold } from '../../machines/hold-types.js';
+import { stepHold } from '../../machines/hold-step.js';
+import { nextActionAt } from '../../machines/next-action.js';
+import { writeAtomically } from '../../db/connection.js';
+import { type StoredHold, toHold } from '../../db/stored-hold.js';
+import { findHold, findHoldByIdempotencyKey, findHoldIdByGatewayRef, hasApprovedExchange, insertHold, insertTransition } from '../../db/holds.repository.js';
+import type { HoldEngine, PerformResult } from '../engine/hold-engine.js';
+import { newHold } from '../engine/new-hold.js';
+import { isHoldId, newHoldId } from '../engine/ids.js';
+import { authorizeFingerprint, parseAuthorizeRequest, serializeAuthorizeRequest } from '../engine/authorize-request.js';
+import { deadlines, windowFor } from '../policy/expiry-policy.js';
+import { assertPositiveMinorUnits, requireCurrency } from '../money/money.js';
+import {
+  CaptureNotAllowedError,
+  GatewayDeclinedError,
+  HoldExpiredError,
+  HoldNotFoundError,
+  IdempotencyKeyReusedError,
+  InvalidAmountError,
+  InvalidTransitionError,
+  ValidationError,
+} from '../errors.js';
+import { checkKey, checkMetadata, checkOnExpiry, checkResolution } from './input-checks.js';
+import type { AuthorizeInput, CaptureOptions, ResolveInput, TrackInput } from './api-types.js';
+
+// A gateway authorization time this far ahead of our clock is refused as a typo, not trusted.
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** The hold with this id, or a typed error (a malformed id is refused before any query). */
+export async function requireHold(engine: HoldEngine, id: string): Promise<StoredHold> {
+  if (!isHoldId(id)) {
+    throw new ValidationError('INVALID_HOLD_ID', `${JSON.stringify(String(id))} is not a hold id (they look like hold_0123456789abcdef0123)`);
+  }
+  const hold = await findHold(engine.store.db, id);
+  if (!hold) throw new HoldNotFoundError(id);
+  return hold;
+}
+
+/** The writes of one API instance, made as `actor`. */
+export class HoldWrites {
+  constructor(
+    private readonly engine: HoldEngine,
+    private readonly actor: Actor,
+  ) {}
+
+  async authorize(input: AuthorizeInput): Promise<Hold> {
+    const { engine } = this;
+    const gateway = engine.gateway(input.gateway);
+    requireCurrency(input.currency);
+    assertPositiveMinorUnits(input.amount);
+    const onExpiry = checkOnExpiry(input.onExpiry ?? 'void');
+    // Before anything is written: a gateway without a window would strand the authorization.
+    const shortestWindow = windowFor(engine.policy, input.gateway, 'unknown');
+    checkMetadata(input.metadata);
+    const fingerprint = authorizeFingerprint({
+      gateway: input.gateway,
+      amount: input.amount,
+      currency: input.currency,
+      subscriptionId: input.subscriptionId ?? null,
+      orderId: input.orderId ?? null,
+      onExpiry,
+      metadata: input.metadata ?? null,
+      card: input.card,
+    });
+    if (input.idempotencyKey !== undefined) {
+      checkKey(input.idempotencyKey);
+      const existing = await findHoldByIdempotencyKey(engine.store.db, input.idempotencyKey);
+      if (existing) return this.replayAuthorize(existing, fingerprint, input);
+    }
+    const key = input.idempotencyKey ?? `auth_${newHoldId().slice(5)}`;
+    // Input the gateway could not even send is refused before any row exists.
+    gateway.checkAuthorize?.({ idempotencyKey: key, amount: input.amount, currency: input.currency, subscriptionId: input.subscriptionId, card: input.card, orderId: input.orderId, metadata: input.metadata });
+    const now = engine.clock.now();
+    const hold = newHold(
+      {
+        id: newHoldId(),
+        gateway: input.gateway,
+        capabilities: gateway.capabilities,
+        currency: input.currency,
+        amount: input.amount,
+        onExpiry,
+        onExpiryExplicit: input.onExpiry !== undefined,
+        idempotencyKey: key,
+        requestKey: { key, hash: fingerprint },
+        authorizeRequest: serializeAuthorizeRequest({ subscriptionId: input.subscriptionId, orderId: input.orderId, metadata: input.metadata, hasCard: input.card !== undefined }),
+        deadline: now + shortestWindow,
+        orderId: input.orderId ?? null,
+        subscriptionId: input.subscriptionId ?? null,
+        cardType: 'unknown',
+      },
+      now,
+    );
+    try {
+      const db = engine.store.db;
+      await writeAtomically(engine.store, [
+        { query: insertHold(db, hold) },
+        { query: insertTransition(db, { hold_id: hold.id, seq: 1, from_state: null, to_state: 'authorizing', event: 'AUTHORIZE', actor: this.actor, detail: null, at: now }) },
+      ]);
+    } catch (error) {
+      // Two callers raced with the same key: the other one's hold is the answer.
+      const other = input.idempotencyKey === undefined ? undefined : await findHoldByIdempotencyKey(engine.store.db, input.idempotencyKey);
+      if (other) return this.replayAuthorize(other, fingerprint, input);
+      throw error;
+    }
+    return unwrap(await engine.perform(hold, this.actor, { card: input.card, resumed: false }));
+  }
+
+  // A repeated authorize: same parameters get the same hold (resuming an open outcome under the same
+  // key, or sending again one that was never sent); different parameters are refused.
+  private async replayAuthorize(hold: StoredHold, fingerprint: string, input: AuthorizeInput): Promise<Hold> {
+    if (hold.requestHash !== fingerprint) throw new IdempotencyKeyReusedError(input.idempotencyKey ?? '');
+    const view = toHold(hold);
+    if (hold.state === 'authorizing' && hold.context.pending?.retryAt != null) {
+      return unwrap(await this.engine.perform(hold, this.actor, { card: input.card, resumed: true }));
+    }
+    if (hold.state === 'declined' && view.lastError?.code === 'NOT_SENT') {
+      const now = this.engine.clock.now();
+      const deadline = now + windowFor(this.engine.policy, hold.gateway, 'unknown');
+      const { hold: resent } = await this.engine.commit(hold, { type: 'RESEND_AUTHORIZE', deadline, at: now }, this.actor);
+      return unwrap(await this.engine.perform(resent, this.actor, { card: input.card, resumed: false }));
+    }
+    if (hold.state === 'declined' && view.lastError) {
+      throw new GatewayDeclinedError(hold.id, view.lastError.code, view.lastError.message, 'authorize');
+    }
+    return view;
+  }
+
+  async track(input: TrackInput): Promise<Hold> {
+    const { engine } = this;
+    const gateway = engine.gateway(input.gateway);
+    requireCurrency(input.currency);
+    assertPositiveMinorUnits(input.amount);
+    const onExpiry = checkOnExpiry(input.onExpiry ?? 'void');
+    const cardType = input.cardType ?? 'unknown';
+    if (onExpiry === 'capture' && gateway.capabilities.captureNeedsSubscription && !input.subscriptionId) {
+      throw new ValidationError(
+        'SUBSCRIPTION_REQUIRED',
+        `${input.gateway} captures through the stored card: a hold without a subscription id can only be voided; pass its subscription id or track it with on-expiry void`,
+      );
+    }
+    if (!['credit', 'debit', 'unknown'].includes(cardType)) {
+      throw new ValidationError('INVALID_CARD_TYPE', `card type must be credit, debit or unknown, got ${JSON.stringify(cardType)}`);
+    }
+    if (typeof input.gatewayRef !== 'string' || input.gatewayRef.trim() === '' || input.gatewayRef.length > 128) {
+      throw new ValidationError('INVALID_GATEWAY_REF', 'gateway reference must be a non-empty string of at most 128 characters');
+    }
+    const now = engine.clock.now();
+    if (!Number.isSafeInteger(input.authorizedAt) || input.authorizedAt > now + FUTURE_TOLERANCE_MS) {
+      throw new ValidationError('INVALID_DATE', 'authorizedAt must be an epoch-ms time that is not in the future');
+    }
+    // An authorization time a little ahead of our clock (skew) counts as now: never later than the intent.
+    const authorizedAt = Math.min(input.authorizedAt, now);
+    const { expiresAt, actBy } = deadlines(engine.policy, input.gateway, cardType, authorizedAt);
+    if (expiresAt <= now) {
+      throw new HoldExpiredError('(untracked)', `an authorization made at ${new Date(input.authorizedAt).toISOString()} has already expired (${new Date(expiresAt).toISOString()})`);
+    }
+    const existing = await findHoldIdByGatewayRef(engine.store.db, input.gateway, input.gatewayRef);
+    if (existing) throw new ValidationError('ALREADY_TRACKED', `${input.gateway} authorization ${input.gatewayRef} is already tracked as ${existing}`);
+    const id = newHoldId();
+    const fresh = newHold(
+      {
+        id,
+        gateway: input.gateway,
+        capabilities: gateway.capabilities,
+        currency: input.currency,
+        amount: input.amount,
+        onExpiry,
+        onExpiryExplicit: input.onExpiry !== undefined,
+        idempotencyKey: `track_${id}`,
+        requestKey: null,
+        authorizeRequest: null,
+        deadline: expiresAt,
+        orderId: input.orderId ?? null,
+        subscriptionId: input.subscriptionId ?? null,
+        cardType,
+      },
+      now,
+    );
+    // The authorization happened elsewhere: the machine applies its approval like any other.
+    const step = stepHold(fresh.state, fresh.context, { type: 'AUTHORIZED', amount: input.amount, authorizedAt, expiresAt, at: now });
+    if (!step) throw new InvalidTransitionError(fresh.id, fresh.state, 'track');
+    const tracked: StoredHold = {
+      ...fresh,
+      gatewayRef: input.gatewayRef,
+      authorizedAt,
+      expiresAt,
+      actBy,
+      state: step.state,
+      context: step.context,
+      nextActionAt: nextActionAt(step.state, step.context, actBy, now),
+    };
+    try {
+      const db = engine.store.db;
+      await writeAtomically(engine.store, [
+        { query: insertHold(db, tracked) },
+        { query: insertTransition(db, { hold_id: tracked.id, seq: 1, from_state: null, to_state: 'authorized', event: 'TRACK', actor: this.actor, detail: JSON.stringify({ gatewayRef: input.gatewayRef }), at: now }) },
+      ]);
+    } catch (error) {
+      if (await findHoldIdByGatewayRef(engine.store.db, input.gateway, input.gatewayRef)) {
+        throw new ValidationError('ALREADY_TRACKED', `${input.gateway} authorization ${input.gatewayRef} is already tracked`);
+      }
+      throw error;
+    }
+    return toHold(tracked);
+  }
+
+  async capture(id: string, options: CaptureOptions = {}): Promise<Hold> {
+    const hold = await requireHold(this.engine, id);
+    // Before any intent is written: a hold must never be left in flight for a gateway we cannot call.
+    const gateway = this.engine.gateway(hold.gateway);
+    let key: string | undefined;
+    if (options.idempotencyKey !== undefined) {
+      checkKey(options.idempotencyKey, MAX_CALLER_KEY_LENGTH);
+      // A caller's key belongs to this hold: the same key on another hold is another capture.
+      key = callerCaptureKey(id, options.idempotencyKey);
+      if (await hasApprovedExchange(this.engine.store.db, id, 'capture', key)) return toHold(hold);
+    }
+    if (options.amount !== undefined) assertPositiveMinorUnits(options.amount, 'capture amount');
+    const now = this.engine.clock.now();
+    const event: HoldEvent = {
+      type: 'CAPTURE',
+      amount: options.amount ?? remainingAmount(hold.context),
+      final: options.final ?? false,
+      idempotencyKey: key ?? captureKey(id, hold.context.captureCount + 1),
+      at: now,
+    };
+    throwRefusal(hold, refusalFor(hold.state, hold.context, event));
+    requireCapturable(gateway.capabilities.captureNeedsSubscription, hold);
+    const { hold: inFlight } = await this.engine.commit(hold, event, this.actor);
+    return unwrap(await this.engine.perform(inFlight, this.actor, { resumed: false }));
+  }
+
+  async void(id: string): Promise<Hold> {
+    const hold = await requireHold(this.engine, id);
+    this.engine.gateway(hold.gateway);
+    const event: HoldEvent = { type: 'VOID', idempotencyKey: voidKey(id, hold.context.captureCount), at: this.engine.clock.now() };
+    throwRefusal(hold, refusalFor(hold.state, hold.context, event));
+    const { hold: inFlight } = await this.engine.commit(hold, event, this.actor);
+    return unwrap(await this.engine.perform(inFlight, this.actor, { resumed: false }));
+  }
+
+  async setOnExpiry(id: string, onExpiry: OnExpiry, options: { amount?: number | null } = {}): Promise<Hold> {
+    checkOnExpiry(onExpiry);
+    const hold = await requireHold(this.engine, id);
+    const amount = options.amount ?? null;
+    if (amount !== null) assertPositiveMinorUnits(amount, 'on-expiry amount');
+    const event: HoldEvent = { type: 'SET_ON_EXPIRY', onExpiry, amount, at: this.engine.clock.now() };
+    throwRefusal(hold, refusalFor(hold.state, hold.context, event));
+    if (onExpiry === 'capture' && this.engine.hasGateway(hold.gateway)) {
+      requireCapturable(this.engine.gateway(hold.gateway).capabilities.captureNeedsSubscription, hold);
+    }
+    const { hold: next } = await this.engine.commit(hold, event, this.actor, { facts: { onExpiryExplicit: true } });
+    return toHold(next);
+  }
+
+  async resolve(id: string, input: ResolveInput): Promise<Hold> {
+    const hold = await requireHold(this.engine, id);
+    const resolution = checkResolution(input?.resolution);
+    const amount = input.amount ?? null;
+    const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+    const event: HoldEvent = { type: 'RESOLVE', resolution, amount, reason, at: this.engine.clock.now() };
+    throwRefusal(hold, refusalFor(hold.state, hold.context, event));
+    const { hold: next } = await this.engine.commit(hold, event, 'operator', {
+      detail: { resolution, ...(amount === null ? {} : { amount }), reason: this.engine.redactText(reason), by: this.actor },
+    });
+    return toHold(next);
+  }
+
+  async retry(id: string): Promise<Hold> {
+    const hold = await requireHold(this.engine, id);
+    this.engine.gateway(hold.gateway);
+    const event: HoldEvent = { type: 'RETRY', at: this.engine.clock.now() };
+    throwRefusal(hold, refusalFor(hold.state, hold.context, event));
+    if (hold.context.pending?.operation === 'authorize' && parseAuthorizeRequest(hold.authorizeRequest).hasCard) {
+      throw new ValidationError('CARD_DATA_REQUIRED', `hold ${id}: this authorization carried card data, which holdfast never stores; call authorize again with the same idempotency key and the card, or resolve the hold`);
+    }
+    const { hold: due } = await this.engine.commit(hold, event, 'operator', { detail: { by: this.actor } });
+    return unwrap(await this.engine.perform(due, 'operator', { resumed: true }));
+  }
+}
+
+/** Throws the typed error a refusal stands for; nothing has been written. */
+function throwRefusal(hold: StoredHold, refusal: CommandRefusal | null): void {
+  if (!refusal) return;
+  const id = hold.id;
+  switch (refusal.code) {
+    case 'INVALID_TRANSITION':
+      throw new InvalidTransitionError(id, hold.state, refusal.verb, refusal.hint);
+    case 'INVALID_AMOUNT':
+      throw new InvalidAmountError(refusal.message, { holdId: id });
+    case 'HOLD_EXPIRED':
+      throw new HoldExpiredError(id, refusal.message);
+    case 'CAPTURE_LIMIT_REACHED':
+    case 'AMOUNT_EXCEEDS_AUTHORIZED':
+      throw new CaptureNotAllowedError(refusal.code, id, refusal.message);
+    case 'INVALID_RESOLUTION':
+      throw new ValidationError('INVALID_RESOLUTION', `hold ${id}: ${refusal.message}`, { holdId: id });
+    default: {
+      const never: never = refusal;
+      throw new Error(`unhandled refusal ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function requireCapturable(captureNeedsSubscription: boolean, hold: StoredHold): void {
+  if (captureNeedsSubscription && !hold.subscriptionId) {
+    throw new ValidationError(
+      'SUBSCRIPTION_REQUIRED',
+      `hold ${hold.id}: ${hold.gateway} captures through the stored card and this hold has no subscription id; it can only be voided`,
+      { holdId: hold.id },
+    );
+  }
+}
+
+// The API's contract: return the hold on approval, throw the typed error otherwise (after persisting).
+function unwrap(result: PerformResult): Hold {
+  if (result.error) throw result.error;
+  return result.hold;
+}
