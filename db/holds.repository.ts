@@ -4,7 +4,7 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database, GatewayExchangesTable, HoldTransitionsTable } from './schema.js';
 import { toExchange, toTransition } from './hold-mapper.js';
-import { holdColumns, type StoredHold, storedHold } from './stored-hold.js';
+import { holdColumns, type HoldRow, type StoredHold, storedHold } from './stored-hold.js';
 import { prepare } from './prepared.js';
 import type { GatewayExchange, HoldTransition } from '../machines/hold-types.js';
 import type { HoldState } from '../machines/hold.machine.js';
@@ -16,10 +16,12 @@ export function insertHold(db: Db, hold: StoredHold) {
   return db.insertInto('holds').values(holdColumns(hold));
 }
 
+const selectHold = prepare<'id'>((db, slot) => db.selectFrom('holds').selectAll().where('id', '=', slot('id')));
+
 /** The hold with this id, or undefined. */
 export async function findHold(db: Db, id: string): Promise<StoredHold | undefined> {
-  const row = await db.selectFrom('holds').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && storedHold(row);
+  const { rows } = await db.executeQuery<HoldRow>(selectHold(db).bind({ id }));
+  return rows[0] && storedHold(rows[0]);
 }
 
 /** The hold created with this authorize idempotency key, or undefined. */

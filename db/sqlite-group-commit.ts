@@ -41,10 +41,16 @@ function flush(native: BetterSqlite3.Database): void {
   try {
     native
       .transaction(() => {
-        for (const write of batch) outcomes.push(runInSavepoint(native, write.steps));
+        // A write alone needs no savepoint: its failure rolls back the transaction it is alone in.
+        if (batch.length === 1) outcomes.push(runAlone(native, batch[0]!.steps));
+        else for (const write of batch) outcomes.push(runInSavepoint(native, write.steps));
       })
       .immediate();
   } catch (error) {
+    if (error === GUARD_FAILED) {
+      batch[0]!.resolve(false);
+      return;
+    }
     // BEGIN IMMEDIATE or COMMIT itself failed (busy past the timeout, disk full): nothing was written.
     for (const write of batch) write.reject(error);
     return;
@@ -54,6 +60,15 @@ function flush(native: BetterSqlite3.Database): void {
     if (typeof outcome === 'boolean') write.resolve(outcome);
     else write.reject(outcome?.error);
   });
+}
+
+// Throws (rolling the transaction back) when a guard fails or a statement errors.
+function runAlone(native: BetterSqlite3.Database, steps: readonly CompiledStep[]): true {
+  for (const { query, guard } of steps) {
+    const info = statement(native, query.sql).run(...(query.parameters as unknown[]));
+    if (guard && info.changes !== 1) throw GUARD_FAILED;
+  }
+  return true;
 }
 
 function runInSavepoint(native: BetterSqlite3.Database, steps: readonly CompiledStep[]): boolean | { error: unknown } {
