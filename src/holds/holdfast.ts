@@ -49,9 +49,8 @@ export interface Holdfast {
 /** Opens holdfast on a database file with the given gateways, policy, clock and logger. */
 export async function openHoldfast(options: OpenHoldfastOptions = {}): Promise<Holdfast> {
   const secrets = [...(options.secrets ?? []), ...configuredSecrets(process.env)];
-  const logger =
-    options.logger ??
-    pino({ name: 'holdfast', level: process.env.HOLDFAST_LOG_LEVEL ?? 'warn', formatters: { log: logRedactor(secrets) } }, pino.destination(2));
+  // The library logs nothing unless given a logger (the CLI and the daemon pass theirs).
+  const logger = options.logger ?? pino({ level: 'silent', formatters: { log: logRedactor(secrets) } });
   const clock = options.clock ?? systemClock;
   const gateways = new Map<string, Gateway>();
   // The adapters (and their HTTP client) load only when the environment is to configure them.

@@ -27,12 +27,21 @@ export function signWebhook(secret: string, timestampSeconds: number, body: stri
 }
 
 /** Checks a signature header against the body, within `toleranceSeconds` of `nowSeconds` (for receivers). */
-export function verifyWebhook(secret: string, header: string, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
+export function verifyWebhook(
+  secret: string,
+  header: string | readonly string[] | undefined,
+  body: string | Buffer,
+  nowSeconds: number = Math.floor(Date.now() / 1000),
+  toleranceSeconds = 300,
+): boolean {
+  // Node's IncomingMessage gives a header as string | string[] | undefined; a repeated header is refused.
+  const value = Array.isArray(header) ? (header.length === 1 ? header[0] : undefined) : header;
+  if (typeof value !== 'string') return false;
+  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(value.trim());
   if (!match) return false;
   const t = Number(match[1]);
   if (Math.abs(nowSeconds - t) > toleranceSeconds) return false;
-  const expected = Buffer.from(signWebhook(secret, t, body).slice(-64), 'hex');
+  const expected = Buffer.from(signWebhook(secret, t, typeof body === 'string' ? body : body.toString('utf8')).slice(-64), 'hex');
   return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }
 
@@ -94,6 +103,9 @@ export async function warnExpiringSoon(store: Store, clock: Clock, withinMs: num
   const now = clock.now();
   let warned = 0;
   for (const hold of await findHoldsToWarn(store.db, now + withinMs, 500)) {
+    // A plan that already failed (a declined capture, a refused void) was announced by its own event.
+    const failed = hold.context.lastError;
+    if (failed && failed.code !== 'NOT_SENT' && (failed.operation === 'capture' || failed.operation === 'void')) continue;
     const written = await writeAtomically(store, [
       { query: markWarned(store.db, hold.id, now), guard: true },
       { query: outboxInsert(store.db, 'hold.expiring_soon', hold, now) },

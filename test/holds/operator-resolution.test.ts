@@ -100,3 +100,22 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('the library without a logger', () => {
+  it('logs nothing: its default logger is silent', async () => {
+    const { openHoldfast } = await import('../../src/holds/holdfast.js');
+    const { engineOf } = await import('../../src/holds/internals.js');
+    const { FakeGateway } = await import('../../src/gateways/fake/index.js');
+    const { tempDir } = await import('../helpers/harness.js');
+    const dir = tempDir();
+    const hf = await openHoldfast({ database: `${dir.dir}/quiet.db`, gateways: [new FakeGateway()] });
+    try {
+      expect(engineOf(hf).logger.level).toBe('silent');
+      await hf.close();
+      expect((await typedError(hf.get('hold_0123456789abcdef0123'))).code).toBe('HOLDFAST_CLOSED');
+    } finally {
+      await hf.close();
+      dir.cleanup();
+    }
+  });
+});

@@ -78,13 +78,19 @@ for (const dialect of DIALECTS) {
         await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 't', onExpiry: 'capture' });
         const decidedLater = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'u' });
         await h.hf.setOnExpiry(decidedLater.id, 'void');
+        // A capture the issuer declined was announced by hold.capture_declined: no warning on top.
+        h.fake.setSource('declines', { declineCapture: true });
+        const declined = await h.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'declines' });
+        await h.hf.capture(declined.id).catch(() => undefined);
+        expect((await h.hf.get(declined.id)).lastError?.operation).toBe('capture');
         h.clock.set(silent.actBy! - 49 * 3_600_000);
         expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000)).toBe(0);
         h.clock.advance(2 * 3_600_000);
         expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000)).toBe(1);
         expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000)).toBe(0);
         const events = await listOutboxEvents(engineOf(h.hf).store.db);
-        expect(events.map((e) => [e.event_type, e.hold_id])).toEqual([['hold.expiring_soon', silent.id]]);
+        expect(events.filter((e) => e.event_type === 'hold.expiring_soon').map((e) => e.hold_id)).toEqual([silent.id]);
+        expect(events.filter((e) => e.hold_id === declined.id).map((e) => e.event_type)).toEqual(['hold.capture_declined']);
       });
     });
 
@@ -100,6 +106,10 @@ for (const dialect of DIALECTS) {
         expect(verifyWebhook('wrong-secret', signature, hit!.body, now)).toBe(false);
         expect(verifyWebhook(SECRET, signature, hit!.body.replace('250', '999'), now)).toBe(false);
         expect(verifyWebhook(SECRET, signature, hit!.body, now + 3600)).toBe(false);
+        // As Node's IncomingMessage hands them over: a one-element array works, a repeated header and none do not.
+        expect(verifyWebhook(SECRET, [signature], Buffer.from(hit!.body), now)).toBe(true);
+        expect(verifyWebhook(SECRET, [signature, signature], hit!.body, now)).toBe(false);
+        expect(verifyWebhook(SECRET, undefined, hit!.body, now)).toBe(false);
         expect(signature).toBe(signWebhook(SECRET, now, hit!.body));
         expect(JSON.parse(hit!.body)).toMatchObject({ type: 'hold.voided', data: { hold: { id: hold.id, state: 'voided' } } });
         expect(hit!.headers['holdfast-event-id']).toBe(JSON.parse(hit!.body).id);
