@@ -8,6 +8,10 @@ import { gatewaysFromEnv } from '../../src/gateways/from-env.js';
 import { readGatewayEnv, secretVariables } from '../../src/gateways/gateway-env.js';
 import { DOCUMENTED_GATEWAYS, HTTP_GATEWAY_DEFINITIONS, KNOWN_GATEWAY_NAMES } from '../../src/gateways/gateway-registry.js';
 import type { Gateway } from '../../src/gateways/types.js';
+import { KUSHKI_DEFINITION } from '../../src/gateways/kushki/definition.js';
+import { KUSHKI_ERRORS } from '../../src/gateways/kushki/transformers.js';
+import { PAYCERTIFY_DEFINITION } from '../../src/gateways/paycertify/definition.js';
+import { PAYCERTIFY_ERRORS } from '../../src/gateways/paycertify/transformers.js';
 import { DAY_MS, DOCUMENTED_WINDOWS } from '../../src/policy/expiry-policy.js';
 import { ACME_DEFINITION } from './acme-definition.js';
 
@@ -87,6 +91,11 @@ describe('the registry', () => {
         names.add(v.name);
       }
     }
+  });
+
+  it('a 4xx that did not come from the API names the base URL variable the definition reads', () => {
+    expect(KUSHKI_ERRORS.baseUrlVariable).toBe(KUSHKI_DEFINITION.env.baseUrl.name);
+    expect(PAYCERTIFY_ERRORS.baseUrlVariable).toBe(PAYCERTIFY_DEFINITION.env.baseUrl.name);
   });
 
   it('secrets come from the definitions: the CLI log redactor removes every secret variable', () => {
