@@ -1,10 +1,10 @@
-// Builds the redacted ExchangeRecord of one HTTP exchange, and the outcomes that need no knowledge
-// of a gateway's wire format (transport failures).
-import { parseJsonExact } from './exact-json.js';
+// Builds the redacted ExchangeRecord of one HTTP exchange, and makes an adapter's outcome safe to
+// hand back.
+import { parseJsonExact } from './wire.js';
 import { ValidationError } from '../errors.js';
 import type { HttpCall, HttpClient, HttpResult } from './http.js';
 import { redact, redactExchange, redactHeaders, redactText, type RedactOptions } from './redact.js';
-import type { ExchangeRecord, Unavailable, Unknown } from './types.js';
+import type { ExchangeRecord } from './types.js';
 
 // Non-JSON bodies (HTML error pages) are kept only this long in the exchange log.
 const MAX_RAW_BODY = 2_000;
@@ -89,11 +89,6 @@ export function redactOutcome<T extends AnyOutcome>(outcome: T, options: RedactO
     if (typeof value === 'string') out[field] = redactText(value, all);
   }
   return out as T;
-}
-
-/** The outcome of a call that failed below HTTP: nothing to parse, only the failure class. */
-export function transportOutcome(result: Extract<HttpResult, { kind: 'transport' }>, base: ExchangeRecord): Unknown | Unavailable {
-  return { kind: result.outcome, reason: base.message ?? result.outcome, exchange: base };
 }
 
 /** Sends one mutating call under its Idempotency-Key and returns the raw result with its redacted record. */

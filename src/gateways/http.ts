@@ -146,29 +146,3 @@ export function classifyTransportError(error: unknown): { outcome: 'unknown' | '
   }
   return { outcome: 'unknown', reason: `${code}: ${message}` };
 }
-
-/** What an HTTP status says about whether the gateway acted, before its body is read. */
-export type StatusClass =
-  | 'success' // 2xx: read the body
-  | 'credentials' // 401, 403: our configuration is wrong
-  | 'rate-limited' // 429, or 408 (the server gave up reading the request): refused before acting, safe to retry
-  | 'in-flight' // 409: the same Idempotency-Key is still being processed
-  | 'client-error' // other 4xx: refused, read the body for the reason
-  | 'server-error' // 5xx: it may have acted
-  | 'unexpected'; // 1xx, 3xx (redirects are not followed): we cannot tell
-
-/** Classifies an HTTP status code into the classes every adapter maps exhaustively. */
-export function classifyStatus(status: number): StatusClass {
-  if (status >= 200 && status < 300) return 'success';
-  if (status === 401 || status === 403) return 'credentials';
-  if (status === 429 || status === 408) return 'rate-limited';
-  if (status === 409) return 'in-flight';
-  if (status >= 400 && status < 500) return 'client-error';
-  if (status >= 500 && status < 600) return 'server-error';
-  return 'unexpected';
-}
-
-/** Throws at compile time when a switch over a union misses a case, and at run time if one slips through. */
-export function assertNever(value: never, what: string): never {
-  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
-}

@@ -17,6 +17,12 @@ export interface GatewayCapabilities extends Capabilities {
   captureNeedsSubscription: boolean;
 }
 
+/** How long a gateway's issuers hold an authorization, per card type, in milliseconds. */
+export interface GatewayWindows {
+  credit: number;
+  debit: number;
+}
+
 /** One HTTP (or in-process) exchange, already redacted: safe to store and log. */
 export interface ExchangeRecord {
   operation: 'authorize' | 'capture' | 'void' | 'reauthorize';

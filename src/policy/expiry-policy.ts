@@ -1,18 +1,14 @@
 // How long a gateway's issuers hold funds, and when holdfast must act before that. All times are
 // UTC epoch milliseconds.
-import type { CardType } from '../../machines/hold-types.js';
+import { DOCUMENTED_GATEWAYS } from '../gateways/gateway-registry.js';
+import type { CardType, GatewayWindows } from '../gateways/types.js';
 import { ConfigError } from '../errors.js';
+import { HOUR_MS } from '../time/durations.js';
 import { formatDurationExact as formatDuration } from '../time/format-duration.js';
 import { UNKNOWN_RETRY_SCHEDULE_MS } from '../../machines/retry-schedule.js';
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
-
-/** Authorization windows of one gateway, per card type. */
-export interface GatewayWindows {
-  credit: number;
-  debit: number;
-}
+export { DAY_MS, HOUR_MS } from '../time/durations.js';
+export type { GatewayWindows };
 
 export interface ExpiryPolicy {
   /** Windows per gateway name. A gateway that is not listed cannot be used. */
@@ -22,15 +18,13 @@ export interface ExpiryPolicy {
 }
 
 /**
- * The gateways' documented windows: Kushki holds debit 7 days and credit 28 days (seed 000);
- * PayCertify responses carry no card type, so 7 days for all. A configured window may be shorter,
- * never longer.
+ * The gateways' documented windows, by name, from each gateway's definition (Kushki: debit 7 days,
+ * credit 28 days; PayCertify: 7 days for all; the fake: as Kushki). A configured window may be
+ * shorter, never longer.
  */
-export const DOCUMENTED_WINDOWS: Readonly<Record<string, GatewayWindows>> = Object.freeze({
-  kushki: { debit: 7 * DAY_MS, credit: 28 * DAY_MS },
-  paycertify: { debit: 7 * DAY_MS, credit: 7 * DAY_MS },
-  fake: { debit: 7 * DAY_MS, credit: 28 * DAY_MS },
-});
+export const DOCUMENTED_WINDOWS: Readonly<Record<string, GatewayWindows>> = Object.freeze(
+  Object.fromEntries(DOCUMENTED_GATEWAYS.map((gateway) => [gateway.name, { credit: gateway.windows.credit, debit: gateway.windows.debit }])),
+);
 
 export const DEFAULT_LEAD_TIME_MS = 24 * HOUR_MS;
 

@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyStatus, classifyTransportError, createHttpClient } from '../../src/gateways/http.js';
+import { classifyTransportError, createHttpClient } from '../../src/gateways/http.js';
+import { classifyStatus } from '../../src/gateways/wire.js';
 import { TEST_TIMEOUTS } from './gateway-scenarios.js';
 
 describe('http wiring', () => {

@@ -18,7 +18,7 @@ import {
   parseCaptureResponse as pcCapture,
   parseFailure as pcFailure,
 } from '../../src/gateways/paycertify/transformers.js';
-import { parseJsonExact, quoteUnsafeIntegers } from '../../src/gateways/exact-json.js';
+import { parseJsonExact, quoteUnsafeIntegers } from '../../src/gateways/wire.js';
 import type { ExchangeRecord } from '../../src/gateways/types.js';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));

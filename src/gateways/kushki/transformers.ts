@@ -1,12 +1,11 @@
-// Kushki OneClick wire format: pure request builders and response parsers. No I/O here; index.ts
-// sends what these build and hands back what came in. Sources: seeds 000/001/002 and the fixtures in
-// ../shared/fixtures (error codes, example responses, OneClick rules).
+// Kushki OneClick wire format: pure request builders and response parsers. No I/O here;
+// createHttpGateway sends what these build and hands back what came in. Sources: seeds 000/001/002
+// and the fixtures in ../shared/fixtures (error codes, example responses, OneClick rules).
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import { formatAmount, parseAmount, assertPositiveMinorUnits, requireCurrency } from '../../money/money.js';
-import { parseJsonExact } from '../exact-json.js';
+import type { WireCall } from '../gateway-definition.js';
 import { plausibleAuthorizationTime } from '../gateway-time.js';
-import { assertNever, classifyStatus } from '../http.js';
 import { refusalFromText } from '../refusal-evidence.js';
 import type {
   AuthorizeOutcome,
@@ -16,26 +15,21 @@ import type {
   CardType,
   Declined,
   ExchangeRecord,
-  GatewayCapabilities,
-  Misconfigured,
-  Unavailable,
-  Unknown,
   VoidOutcome,
   VoidRequest,
 } from '../types.js';
-
-/**
- * One capture per authorization, up to 110 % of it (fixture kushki-oneclick-auth-rules). Kushki has a
- * reauthorization API, but the seeds document no OneClick (subscription) endpoint for it and the
- * Gateway interface has no reauthorize operation yet, so it is not offered.
- */
-export const KUSHKI_CAPABILITIES: Readonly<GatewayCapabilities> = Object.freeze({
-  maxCaptures: 1,
-  overcaptureBps: 1000,
-  partialCapture: true,
-  reauthorization: false,
-  captureNeedsSubscription: true,
-});
+import {
+  assertNever,
+  classifyStatus,
+  type ErrorFormat,
+  type Failure,
+  failureOutcome,
+  type ParseContext,
+  parseJsonBody,
+  readSuccessBody,
+  unknownOutcome,
+  type WireResponse,
+} from '../wire.js';
 
 /** Kushki's amount object, in major units as JSON numbers. */
 export interface KushkiAmount {
@@ -44,13 +38,6 @@ export interface KushkiAmount {
   iva: number;
   ice: number;
   currency: string;
-}
-
-/** A request ready for the wire: path relative to the base URL, JSON body. */
-export interface KushkiCall {
-  method: 'POST' | 'DELETE';
-  path: string;
-  body: Record<string, unknown>;
 }
 
 const minor = z.int().nonnegative();
@@ -96,8 +83,11 @@ function pathSegment(value: string, what: string): string {
   return value;
 }
 
+// The subscription, the ticket and the order id are the exchange's references: an 18-digit ticket
+// passes the Luhn check, and must never be masked as a card number.
+
 /** POST /subscriptions/v1/card/{subscriptionId}/authorize with the amount and optional card-on-file data. */
-export function buildAuthorizeCall(req: AuthorizeRequest): KushkiCall {
+export function buildAuthorizeCall(req: AuthorizeRequest): WireCall {
   if (req.subscriptionId === undefined) {
     throw new ValidationError('SUBSCRIPTION_REQUIRED', 'Kushki OneClick authorizes a subscription: pass subscriptionId');
   }
@@ -117,11 +107,12 @@ export function buildAuthorizeCall(req: AuthorizeRequest): KushkiCall {
   if (meta.externalSubscriptionID !== undefined) body.externalSubscriptionID = meta.externalSubscriptionID;
   const kushkiMetadata = { ...(meta.kushkiMetadata ?? {}), ...(req.orderId === undefined ? {} : { orderId: req.orderId }) };
   if (Object.keys(kushkiMetadata).length > 0) body.metadata = kushkiMetadata;
-  return { method: 'POST', path: `/subscriptions/v1/card/${pathSegment(req.subscriptionId, 'subscriptionId')}/authorize`, body };
+  const path = `/subscriptions/v1/card/${pathSegment(req.subscriptionId, 'subscriptionId')}/authorize`;
+  return { method: 'POST', path, body, references: [req.subscriptionId, req.orderId] };
 }
 
 /** POST /subscriptions/v1/card/{subscriptionId}/capture with the authorization's ticketNumber. */
-export function buildCaptureCall(req: CaptureRequest): KushkiCall {
+export function buildCaptureCall(req: CaptureRequest): WireCall {
   if (req.subscriptionId === undefined || req.subscriptionId === null) {
     throw new ValidationError('SUBSCRIPTION_REQUIRED', 'a Kushki OneClick capture needs the subscriptionId of the authorization');
   }
@@ -129,15 +120,17 @@ export function buildCaptureCall(req: CaptureRequest): KushkiCall {
     method: 'POST',
     path: `/subscriptions/v1/card/${pathSegment(req.subscriptionId, 'subscriptionId')}/capture`,
     body: { ticketNumber: ticketOrThrow(req.gatewayRef), amount: kushkiAmount(req.amount, req.currency), fullResponse: 'v2' },
+    references: [req.gatewayRef, req.subscriptionId],
   };
 }
 
 /** DELETE /v1/charges/{ticketNumber}, with the amount still authorized (Kushki's own example sends it). */
-export function buildVoidCall(req: VoidRequest): KushkiCall {
+export function buildVoidCall(req: VoidRequest): WireCall {
   return {
     method: 'DELETE',
     path: `/v1/charges/${ticketOrThrow(req.gatewayRef)}`,
     body: { fullResponse: 'v2', amount: kushkiAmount(req.amount, req.currency) },
+    references: [req.gatewayRef, req.subscriptionId],
   };
 }
 
@@ -148,20 +141,6 @@ function ticketOrThrow(ref: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Responses
-
-/** What a parser needs besides the response: the redacted record so far, the request, the clock. */
-export interface ParseContext {
-  base: ExchangeRecord;
-  requestedAmount: number;
-  currency: string;
-  now: number;
-}
-
-/** An HTTP response as the parsers see it. */
-export interface WireResponse {
-  status: number;
-  bodyText: string;
-}
 
 // Ticket numbers exceed 2^53: parseJsonExact turns such literals into strings, and a safe integer
 // literal is converted exactly by String(). Either way the result is the digits that were sent.
@@ -243,68 +222,44 @@ export function kushkiCodeDisposition(code: string): CodeDisposition | 'unlisted
   return Object.hasOwn(KUSHKI_CODES, code) ? KUSHKI_CODES[code as keyof typeof KUSHKI_CODES] : 'unlisted';
 }
 
-type Failure = Declined | Unknown | Unavailable | Misconfigured;
-
-function parseBody(text: string): { ok: true; value: unknown } | { ok: false } {
-  if (text.trim() === '') return { ok: true, value: null };
-  try {
-    return { ok: true, value: parseJsonExact(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-function unknown(base: ExchangeRecord, reason: string, code: string | null = null): Unknown {
-  return { kind: 'unknown', reason, exchange: { ...base, gatewayCode: code, message: reason } };
-}
-
-/** Maps a non-2xx response to its outcome; every status class and code disposition is handled explicitly. */
-export function parseFailure(res: WireResponse, base: ExchangeRecord): Failure {
-  const parsed = parseBody(res.bodyText);
-  const body = parsed.ok ? ErrorBody.safeParse(parsed.value) : null;
-  const code = body?.success ? (body.data.code ?? body.data.processorError ?? null) : null;
-  const message = (body?.success ? body.data.message : undefined) ?? `HTTP ${res.status}`;
-  const exchange = { ...base, gatewayCode: code ?? `HTTP_${res.status}`, message };
-  const statusClass = classifyStatus(res.status);
-  switch (statusClass) {
-    case 'success':
-      return unknown(base, `HTTP ${res.status} handled as a failure`);
-    case 'credentials':
-      return { kind: 'misconfigured', code: code ?? `HTTP_${res.status}`, message, exchange };
-    case 'rate-limited':
-      return { kind: 'unavailable', reason: `refused before processing (HTTP ${res.status}): ${message}`, exchange };
-    case 'in-flight':
-      return { kind: 'unknown', reason: `a request with this Idempotency-Key is still in flight (HTTP 409)`, exchange };
-    case 'server-error':
-      return { kind: 'unknown', reason: `HTTP ${res.status}${code ? ` ${code}` : ''}: ${message}`, exchange };
-    case 'unexpected':
-      return { kind: 'unknown', reason: `unexpected HTTP ${res.status}`, exchange };
-    case 'client-error': {
-      // A 4xx without Kushki's error body did not come from Kushki's API (wrong base URL, proxy page):
-      // a configuration problem, and resending will not change it.
-      if (code === null) return { kind: 'misconfigured', code: `HTTP_${res.status}`, message: `HTTP ${res.status} without a Kushki error body; check KUSHKI_BASE_URL`, exchange };
-      const disposition = kushkiCodeDisposition(code);
-      switch (disposition) {
-        case 'declined':
-          return { kind: 'declined', code, message, refusal: refusalFromText(message, 'issuer'), exchange };
-        case 'invalid':
-          return { kind: 'declined', code, message, refusal: refusalFromText(message, 'invalid-request'), exchange };
-        case 'misconfigured':
-          return { kind: 'misconfigured', code, message, exchange };
-        case 'unknown':
-          return { kind: 'unknown', reason: `${code}: ${message}`, exchange };
-        case 'unlisted':
-          // Not a guess: a 4xx with a Kushki error body is Kushki refusing the request before acting.
-          // Which refusal it is we cannot tell, so it counts as a request refusal: final for a first
-          // call, and no proof about an earlier attempt on a resumed one.
-          return { kind: 'declined', code, message, refusal: refusalFromText(message, 'invalid-request'), exchange };
-        default:
-          return assertNever(disposition, 'Kushki code disposition');
-      }
-    }
+/** What a 4xx with a Kushki error code means; every disposition is handled explicitly. */
+function refusal(code: string, message: string, exchange: ExchangeRecord): Failure {
+  const disposition = kushkiCodeDisposition(code);
+  switch (disposition) {
+    case 'declined':
+      return { kind: 'declined', code, message, refusal: refusalFromText(message, 'issuer'), exchange };
+    case 'invalid':
+      return { kind: 'declined', code, message, refusal: refusalFromText(message, 'invalid-request'), exchange };
+    case 'misconfigured':
+      return { kind: 'misconfigured', code, message, exchange };
+    case 'unknown':
+      return { kind: 'unknown', reason: `${code}: ${message}`, exchange };
+    case 'unlisted':
+      // Not a guess: a 4xx with a Kushki error body is Kushki refusing the request before acting.
+      // Which refusal it is we cannot tell, so it counts as a request refusal: final for a first
+      // call, and no proof about an earlier attempt on a resumed one.
+      return { kind: 'declined', code, message, refusal: refusalFromText(message, 'invalid-request'), exchange };
     default:
-      return assertNever(statusClass, 'HTTP status class');
+      return assertNever(disposition, 'Kushki code disposition');
   }
+}
+
+/** Kushki's error answers: `{ code, message }` (or `processorError`); a 4xx without a code did not come from Kushki. */
+export const KUSHKI_ERRORS: ErrorFormat = {
+  gateway: 'Kushki',
+  baseUrlVariable: 'KUSHKI_BASE_URL',
+  read(body) {
+    const parsed = ErrorBody.safeParse(body);
+    if (!parsed.success) return { code: null, message: undefined };
+    return { code: parsed.data.code ?? parsed.data.processorError ?? null, message: parsed.data.message };
+  },
+  codeInReason: true,
+  refusal,
+};
+
+/** Maps a non-2xx response to its outcome (see failureOutcome and KUSHKI_ERRORS). */
+export function parseFailure(res: WireResponse, base: ExchangeRecord): Failure {
+  return failureOutcome(res, base, KUSHKI_ERRORS);
 }
 
 /** The transaction statuses Kushki reports; anything else is unexpected. */
@@ -350,12 +305,10 @@ function maskedCard(details: z.infer<typeof Details>): string | undefined {
 type Parsed = { ok: true; ticket: string | undefined; details: z.infer<typeof Details> } | { ok: false; reason: string };
 
 function parseSuccessBody(text: string): Parsed {
-  const parsed = parseBody(text);
-  if (!parsed.ok) return { ok: false, reason: 'malformed JSON in a 2xx response' };
-  const body = SuccessBody.safeParse(parsed.value);
-  if (!body.success) return { ok: false, reason: `unexpected 2xx body (${body.error.issues[0]?.path.join('.') ?? '?'}: ${body.error.issues[0]?.message ?? ''})` };
-  if (body.data.details === undefined) return { ok: false, reason: '2xx response without details' };
-  return { ok: true, ticket: body.data.ticketNumber ?? body.data.details.ticketNumber, details: body.data.details };
+  const body = readSuccessBody(text, SuccessBody);
+  if (!body.ok) return body;
+  if (body.value.details === undefined) return { ok: false, reason: '2xx response without details' };
+  return { ok: true, ticket: body.value.ticketNumber ?? body.value.details.ticketNumber, details: body.value.details };
 }
 
 function declinedFromDetails(details: z.infer<typeof Details>, base: ExchangeRecord): Declined {
@@ -373,7 +326,7 @@ function currencyMismatch(details: z.infer<typeof Details>, currency: string): s
 export function parseAuthorizeResponse(res: WireResponse, ctx: ParseContext): AuthorizeOutcome {
   if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
   const parsed = parseSuccessBody(res.bodyText);
-  if (!parsed.ok) return unknown(ctx.base, parsed.reason);
+  if (!parsed.ok) return unknownOutcome(ctx.base, parsed.reason);
   const { details, ticket } = parsed;
   const status = kushkiStatus(details.transactionStatus);
   switch (status) {
@@ -381,18 +334,18 @@ export function parseAuthorizeResponse(res: WireResponse, ctx: ParseContext): Au
       return declinedFromDetails(details, ctx.base);
     case 'INITIALIZED':
     case 'unrecognised':
-      return unknown(ctx.base, `authorization status ${JSON.stringify(details.transactionStatus ?? null)}`);
+      return unknownOutcome(ctx.base, `authorization status ${JSON.stringify(details.transactionStatus ?? null)}`);
     case 'APPROVAL': {
       if (details.transactionType !== undefined && details.transactionType !== 'PREAUTHORIZATION') {
-        return unknown(ctx.base, `approved ${details.transactionType}, not a PREAUTHORIZATION`);
+        return unknownOutcome(ctx.base, `approved ${details.transactionType}, not a PREAUTHORIZATION`);
       }
-      if (ticket === undefined) return unknown(ctx.base, 'approval without a ticketNumber');
+      if (ticket === undefined) return unknownOutcome(ctx.base, 'approval without a ticketNumber');
       const mismatch = currencyMismatch(details, ctx.currency);
-      if (mismatch) return unknown(ctx.base, mismatch);
-      if (details.approvedTransactionAmount === undefined) return unknown(ctx.base, 'approval without approvedTransactionAmount');
+      if (mismatch) return unknownOutcome(ctx.base, mismatch);
+      if (details.approvedTransactionAmount === undefined) return unknownOutcome(ctx.base, 'approval without approvedTransactionAmount');
       const amount = majorToMinor(details.approvedTransactionAmount, ctx.currency);
       if (amount === null || amount <= 0 || amount > ctx.requestedAmount) {
-        return unknown(ctx.base, `approved amount ${String(details.approvedTransactionAmount)} is not usable for a request of ${formatAmount(ctx.requestedAmount, ctx.currency)} ${ctx.currency}`);
+        return unknownOutcome(ctx.base, `approved amount ${String(details.approvedTransactionAmount)} is not usable for a request of ${formatAmount(ctx.requestedAmount, ctx.currency)} ${ctx.currency}`);
       }
       return {
         kind: 'approved',
@@ -413,7 +366,7 @@ export function parseAuthorizeResponse(res: WireResponse, ctx: ParseContext): Au
 export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): CaptureOutcome {
   if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
   const parsed = parseSuccessBody(res.bodyText);
-  if (!parsed.ok) return unknown(ctx.base, parsed.reason);
+  if (!parsed.ok) return unknownOutcome(ctx.base, parsed.reason);
   const { details, ticket } = parsed;
   const status = kushkiStatus(details.transactionStatus);
   switch (status) {
@@ -421,18 +374,18 @@ export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): Capt
       return declinedFromDetails(details, ctx.base);
     case 'INITIALIZED':
     case 'unrecognised':
-      return unknown(ctx.base, `capture status ${JSON.stringify(details.transactionStatus ?? null)}`);
+      return unknownOutcome(ctx.base, `capture status ${JSON.stringify(details.transactionStatus ?? null)}`);
     case 'APPROVAL': {
       if (details.transactionType !== undefined && details.transactionType !== 'CAPTURE') {
-        return unknown(ctx.base, `approved ${details.transactionType}, not a CAPTURE`);
+        return unknownOutcome(ctx.base, `approved ${details.transactionType}, not a CAPTURE`);
       }
       const mismatch = currencyMismatch(details, ctx.currency);
-      if (mismatch) return unknown(ctx.base, mismatch);
+      if (mismatch) return unknownOutcome(ctx.base, mismatch);
       // The docs' own example approves 1 of 59 requested: only approvedTransactionAmount is the truth.
-      if (details.approvedTransactionAmount === undefined) return unknown(ctx.base, 'capture approval without approvedTransactionAmount');
+      if (details.approvedTransactionAmount === undefined) return unknownOutcome(ctx.base, 'capture approval without approvedTransactionAmount');
       const amount = majorToMinor(details.approvedTransactionAmount, ctx.currency);
       if (amount === null || amount <= 0 || amount > ctx.requestedAmount) {
-        return unknown(ctx.base, `captured amount ${String(details.approvedTransactionAmount)} is not usable for a capture of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
+        return unknownOutcome(ctx.base, `captured amount ${String(details.approvedTransactionAmount)} is not usable for a capture of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
       }
       return {
         kind: 'approved',
@@ -450,9 +403,9 @@ export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): Capt
 /** Maps a void response: 200/201/204, with or without a body, is success (Kushki's PHP SDK rule). */
 export function parseVoidResponse(res: WireResponse, ctx: ParseContext): VoidOutcome {
   if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
-  if (res.status !== 200 && res.status !== 201 && res.status !== 204) return unknown(ctx.base, `void answered HTTP ${res.status}`);
-  const parsed = parseBody(res.bodyText);
-  if (!parsed.ok) return unknown(ctx.base, 'malformed JSON in a 2xx void response');
+  if (res.status !== 200 && res.status !== 201 && res.status !== 204) return unknownOutcome(ctx.base, `void answered HTTP ${res.status}`);
+  const parsed = parseJsonBody(res.bodyText);
+  if (!parsed.ok) return unknownOutcome(ctx.base, 'malformed JSON in a 2xx void response');
   const body = SuccessBody.safeParse(parsed.value ?? {});
   const status = body.success ? body.data.details?.transactionStatus : undefined;
   if (status === 'DECLINED' && body.success && body.data.details) return declinedFromDetails(body.data.details, ctx.base);

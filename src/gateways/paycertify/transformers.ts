@@ -1,14 +1,13 @@
 // PayCertify gateway wire format (seed 003, fixture paycertify-api.json): pure request builders and
 // response parsers. The auth request carries the raw card number and CVV; these functions build it in
-// memory and nothing here stores, logs or echoes it (index.ts redacts the exchange record).
+// memory and nothing here stores, logs or echoes it (createHttpGateway redacts the exchange record,
+// masking the card numbers each call declares).
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import { assertPositiveMinorUnits, formatAmount, parseAmount, requireCurrency } from '../../money/money.js';
-import { parseJsonExact } from '../exact-json.js';
+import type { WireCall } from '../gateway-definition.js';
 import { plausibleAuthorizationTime } from '../gateway-time.js';
-import { assertNever, classifyStatus } from '../http.js';
 import { refusalFromText } from '../refusal-evidence.js';
-import { maskPan } from '../redact.js';
 import type {
   AuthorizeOutcome,
   AuthorizeRequest,
@@ -16,32 +15,20 @@ import type {
   CaptureRequest,
   Declined,
   ExchangeRecord,
-  GatewayCapabilities,
-  Misconfigured,
-  Unavailable,
-  Unknown,
   VoidOutcome,
   VoidRequest,
 } from '../types.js';
-
-/**
- * Seed 003 shows one capture of part of an authorization (0.50 of 1.00) and says nothing about a
- * second capture or capturing more than authorized: one capture, no overcapture.
- */
-export const PAYCERTIFY_CAPABILITIES: Readonly<GatewayCapabilities> = Object.freeze({
-  maxCaptures: 1,
-  overcaptureBps: 0,
-  partialCapture: true,
-  reauthorization: false,
-  captureNeedsSubscription: false,
-});
-
-/** A request ready for the wire. */
-export interface PayCertifyCall {
-  method: 'POST';
-  path: string;
-  body: Record<string, unknown>;
-}
+import {
+  type AuthorizeParseContext,
+  classifyStatus,
+  type ErrorFormat,
+  type Failure,
+  failureOutcome,
+  type ParseContext,
+  readSuccessBody,
+  unknownOutcome,
+  type WireResponse,
+} from '../wire.js';
 
 /** Adapter-level defaults for fields the Gateway interface does not carry. */
 export interface PayCertifyDefaults {
@@ -81,8 +68,11 @@ function transactionPath(ref: string, action: 'capture' | 'void'): string {
   return `/api/transactions/${ref}/${action}`;
 }
 
-/** POST /api/transactions/auth with the card, a decimal amount and the merchant's own transaction id. */
-export function buildAuthorizeCall(req: AuthorizeRequest, defaults: PayCertifyDefaults = {}): PayCertifyCall {
+/**
+ * POST /api/transactions/auth with the card, a decimal amount and the merchant's own transaction id.
+ * The card number is declared so that redaction masks it even when it fails the Luhn check.
+ */
+export function buildAuthorizeCall(req: AuthorizeRequest, defaults: PayCertifyDefaults = {}): WireCall {
   if (req.card === undefined) throw new ValidationError('CARD_REQUIRED', 'PayCertify authorizes a card: pass card number, expiry and CVV');
   const card = validCard(req.card);
   const parsed = PayCertifyMetadata.safeParse(req.metadata ?? {});
@@ -111,37 +101,22 @@ export function buildAuthorizeCall(req: AuthorizeRequest, defaults: PayCertifyDe
   const ip = meta.ipAddress ?? defaults.ipAddress;
   if (ip !== undefined) body.ip_address = ip;
   if (meta.dynamicDescriptor !== undefined) body.dynamic_descriptor = meta.dynamicDescriptor;
-  return { method: 'POST', path: '/api/transactions/auth', body };
+  return { method: 'POST', path: '/api/transactions/auth', body, references: [req.orderId], cardNumbers: [req.card.number] };
 }
 
 /** POST /api/transactions/{id}/capture with the decimal amount. */
-export function buildCaptureCall(req: CaptureRequest): PayCertifyCall {
-  return { method: 'POST', path: transactionPath(req.gatewayRef, 'capture'), body: { amount: amountText(req.amount, req.currency) } };
+export function buildCaptureCall(req: CaptureRequest): WireCall {
+  const body = { amount: amountText(req.amount, req.currency) };
+  return { method: 'POST', path: transactionPath(req.gatewayRef, 'capture'), body, references: [req.gatewayRef] };
 }
 
 /** POST /api/transactions/{id}/void (no body fields documented). */
-export function buildVoidCall(req: VoidRequest): PayCertifyCall {
-  return { method: 'POST', path: transactionPath(req.gatewayRef, 'void'), body: {} };
+export function buildVoidCall(req: VoidRequest): WireCall {
+  return { method: 'POST', path: transactionPath(req.gatewayRef, 'void'), body: {}, references: [req.gatewayRef] };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Responses
-
-/** What a parser needs besides the response. */
-export interface ParseContext {
-  base: ExchangeRecord;
-  requestedAmount: number;
-  currency: string;
-  now: number;
-  /** BIN + last four of the card sent, for the authorize outcome; computed before the call. */
-  maskedCard?: string | undefined;
-}
-
-/** An HTTP response as the parsers see it. */
-export interface WireResponse {
-  status: number;
-  bodyText: string;
-}
 
 const Event = z.looseObject({
   id: z.string().optional(),
@@ -183,20 +158,6 @@ export function latestEvent(events: readonly PayCertifyEvent[], type: Exclude<Ev
   return best?.event;
 }
 
-type Failure = Declined | Unknown | Unavailable | Misconfigured;
-
-function parseBody(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: text.trim() === '' ? null : parseJsonExact(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-function unknown(base: ExchangeRecord, reason: string): Unknown {
-  return { kind: 'unknown', reason, exchange: { ...base, message: reason } };
-}
-
 function errorMessage(message: z.infer<typeof ErrorBody>['error']['message']): string | undefined {
   if (message === undefined || typeof message === 'string') return message;
   return Object.entries(message)
@@ -204,46 +165,34 @@ function errorMessage(message: z.infer<typeof ErrorBody>['error']['message']): s
     .join('; ');
 }
 
-/** Maps a non-2xx response; every status class is handled explicitly. */
+/**
+ * PayCertify's error answers: `{ error: { status, message } }`, where `status` echoes the HTTP status
+ * and `message` is text or per-field lists. A 4xx with that body (422: validation, state) is a refusal
+ * of the request as sent: definitive for a first call only.
+ */
+export const PAYCERTIFY_ERRORS: ErrorFormat = {
+  gateway: 'PayCertify',
+  baseUrlVariable: 'PAYCERTIFY_BASE_URL',
+  read(body, status) {
+    const parsed = ErrorBody.safeParse(body);
+    if (!parsed.success) return { code: null, message: undefined };
+    return { code: parsed.data.error.status ?? String(status), message: errorMessage(parsed.data.error.message) };
+  },
+  codeInReason: false,
+  refusal: (code, message, exchange) => ({ kind: 'declined', code, message, refusal: refusalFromText(message, 'invalid-request'), exchange }),
+};
+
+/** Maps a non-2xx response to its outcome (see failureOutcome and PAYCERTIFY_ERRORS). */
 export function parseFailure(res: WireResponse, base: ExchangeRecord): Failure {
-  const parsed = parseBody(res.bodyText);
-  const body = parsed.ok ? ErrorBody.safeParse(parsed.value) : null;
-  const hasBody = body?.success === true;
-  const code = hasBody ? (body.data.error.status ?? String(res.status)) : `HTTP_${res.status}`;
-  const message = (hasBody ? errorMessage(body.data.error.message) : undefined) ?? `HTTP ${res.status}`;
-  const exchange = { ...base, gatewayCode: code, message };
-  const statusClass = classifyStatus(res.status);
-  switch (statusClass) {
-    case 'success':
-      return unknown(base, `HTTP ${res.status} handled as a failure`);
-    case 'credentials':
-      return { kind: 'misconfigured', code, message, exchange };
-    case 'rate-limited':
-      return { kind: 'unavailable', reason: `refused before processing (HTTP ${res.status}): ${message}`, exchange };
-    case 'in-flight':
-      return { kind: 'unknown', reason: 'a request with this Idempotency-Key is still in flight (HTTP 409)', exchange };
-    case 'server-error':
-      return { kind: 'unknown', reason: `HTTP ${res.status}: ${message}`, exchange };
-    case 'unexpected':
-      return { kind: 'unknown', reason: `unexpected HTTP ${res.status}`, exchange };
-    case 'client-error':
-      // Without PayCertify's { error } body the 4xx did not come from its API (wrong base URL, proxy).
-      if (!hasBody) return { kind: 'misconfigured', code, message: `HTTP ${res.status} without a PayCertify error body; check PAYCERTIFY_BASE_URL`, exchange };
-      // A 422 is PayCertify refusing the request as sent (validation, state): definitive for a first call only.
-      return { kind: 'declined', code, message, refusal: refusalFromText(message, 'invalid-request'), exchange };
-    default:
-      return assertNever(statusClass, 'HTTP status class');
-  }
+  return failureOutcome(res, base, PAYCERTIFY_ERRORS);
 }
 
 type Located = { ok: true; transactionId: string; event: PayCertifyEvent; events: PayCertifyEvent[] } | { ok: false; reason: string };
 
 function locate(res: WireResponse, type: 'auth' | 'capture' | 'void'): Located {
-  const parsed = parseBody(res.bodyText);
-  if (!parsed.ok) return { ok: false, reason: 'malformed JSON in a 2xx response' };
-  const body = TransactionBody.safeParse(parsed.value);
-  if (!body.success) return { ok: false, reason: `unexpected 2xx body (${body.error.issues[0]?.path.join('.') ?? '?'}: ${body.error.issues[0]?.message ?? ''})` };
-  const { id, events } = body.data.transaction;
+  const body = readSuccessBody(res.bodyText, TransactionBody);
+  if (!body.ok) return body;
+  const { id, events } = body.value.transaction;
   const event = latestEvent(events, type);
   if (event === undefined) {
     // Seed 003's own auth example answers with a `sale` event: the funds would already be captured,
@@ -274,14 +223,14 @@ function approvedExchange(event: PayCertifyEvent, base: ExchangeRecord): Exchang
 }
 
 /** Maps an auth response: approved when the latest auth event succeeded with a usable amount. */
-export function parseAuthorizeResponse(res: WireResponse, ctx: ParseContext): AuthorizeOutcome {
+export function parseAuthorizeResponse(res: WireResponse, ctx: AuthorizeParseContext): AuthorizeOutcome {
   if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
   const found = locate(res, 'auth');
-  if (!found.ok) return unknown(ctx.base, found.reason);
+  if (!found.ok) return unknownOutcome(ctx.base, found.reason);
   if (!found.event.success) return declined(found.event, ctx.base);
   const amount = eventAmount(found.event, ctx.currency);
   if (amount === null || amount > ctx.requestedAmount) {
-    return unknown(ctx.base, `approved amount ${JSON.stringify(found.event.amount ?? null)} is not usable for a request of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
+    return unknownOutcome(ctx.base, `approved amount ${JSON.stringify(found.event.amount ?? null)} is not usable for a request of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
   }
   const at = found.event.created_at ? Date.parse(found.event.created_at) : Number.NaN;
   return {
@@ -300,11 +249,11 @@ export function parseAuthorizeResponse(res: WireResponse, ctx: ParseContext): Au
 export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): CaptureOutcome {
   if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
   const found = locate(res, 'capture');
-  if (!found.ok) return unknown(ctx.base, found.reason);
+  if (!found.ok) return unknownOutcome(ctx.base, found.reason);
   if (!found.event.success) return declined(found.event, ctx.base);
   const amount = eventAmount(found.event, ctx.currency);
   if (amount === null || amount > ctx.requestedAmount) {
-    return unknown(ctx.base, `captured amount ${JSON.stringify(found.event.amount ?? null)} is not usable for a capture of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
+    return unknownOutcome(ctx.base, `captured amount ${JSON.stringify(found.event.amount ?? null)} is not usable for a capture of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
   }
   return { kind: 'approved', amount, captureRef: found.event.id ?? found.event.processor_transaction_id ?? null, authorizationRef: found.transactionId, exchange: approvedExchange(found.event, ctx.base) };
 }
@@ -313,12 +262,7 @@ export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): Capt
 export function parseVoidResponse(res: WireResponse, ctx: ParseContext): VoidOutcome {
   if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
   const found = locate(res, 'void');
-  if (!found.ok) return unknown(ctx.base, found.reason);
+  if (!found.ok) return unknownOutcome(ctx.base, found.reason);
   if (!found.event.success) return declined(found.event, ctx.base);
   return { kind: 'approved', exchange: approvedExchange(found.event, ctx.base) };
-}
-
-/** BIN + last four of the card about to be sent, for the outcome (the raw number is never returned). */
-export function maskedCardOf(req: AuthorizeRequest): string | undefined {
-  return req.card === undefined ? undefined : maskPan(req.card.number);
 }

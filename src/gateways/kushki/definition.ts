@@ -1,0 +1,57 @@
+// Kushki OneClick as holdfast knows it: what it allows, how long its holds last, the variables that
+// configure it, its credential header and its wire format (transformers.ts).
+import { DAY_MS } from '../../time/durations.js';
+import type { HttpGatewayDefinition } from '../gateway-definition.js';
+import {
+  buildAuthorizeCall,
+  buildCaptureCall,
+  buildVoidCall,
+  parseAuthorizeResponse,
+  parseCaptureResponse,
+  parseVoidResponse,
+} from './transformers.js';
+
+/** The UAT environment; production is https://api.kushkipagos.com. */
+export const KUSHKI_UAT_URL = 'https://api-uat.kushkipagos.com';
+
+/** What a Kushki gateway is created with. */
+export type KushkiSettings = {
+  baseUrl: string;
+  /** Sent as Private-Merchant-Id; never stored or logged. */
+  privateMerchantId: string;
+};
+
+/** Kushki OneClick: authorize and capture on a subscription, void a ticket. */
+export const KUSHKI_DEFINITION: Readonly<HttpGatewayDefinition<KushkiSettings>> = Object.freeze<HttpGatewayDefinition<KushkiSettings>>({
+  name: 'kushki',
+  /**
+   * One capture per authorization, up to 110 % of it (fixture kushki-oneclick-auth-rules). Kushki has a
+   * reauthorization API, but the seeds document no OneClick (subscription) endpoint for it and the
+   * Gateway interface has no reauthorize operation yet, so it is not offered.
+   */
+  capabilities: Object.freeze({
+    maxCaptures: 1,
+    overcaptureBps: 1000,
+    partialCapture: true,
+    reauthorization: false,
+    captureNeedsSubscription: true,
+  }),
+  /** Debit 7 days, credit 28 days (seed 000). */
+  windows: Object.freeze({ debit: 7 * DAY_MS, credit: 28 * DAY_MS }),
+  env: {
+    privateMerchantId: { name: 'KUSHKI_PRIVATE_MERCHANT_ID', format: 'credential', required: true, secret: true },
+    baseUrl: { name: 'KUSHKI_BASE_URL', format: 'url', default: KUSHKI_UAT_URL },
+  },
+  auth: (settings: KushkiSettings) => ({ 'private-merchant-id': settings.privateMerchantId }),
+  transformers: {
+    buildAuthorizeCall,
+    buildCaptureCall,
+    buildVoidCall,
+    parseAuthorizeResponse,
+    parseCaptureResponse,
+    parseVoidResponse,
+  },
+});
+
+/** Kept for callers of the earlier export. */
+export const KUSHKI_CAPABILITIES = KUSHKI_DEFINITION.capabilities;
