@@ -15,7 +15,7 @@ export async function idleTickBench(ctx: BenchContext): Promise<BenchResult> {
     const store = await openStore(await ctx.idleDatabase(size), { migrate: false });
     const samples: number[] = [];
     for (let i = 0; i < ctx.scale.idleSamples; i++) {
-      const { value, ms } = await timed(() => claimDueHolds(store.db, { owner: 'bench', now: ctx.idleNow, leaseMs: 300_000, limit: 100 }));
+      const { value, ms } = await timed(() => claimDueHolds(store.db, { owner: 'bench', now: ctx.idleNow, leadTimeMs: 24 * 3_600_000, leaseMs: 300_000, limit: 100 }));
       if (value.length !== 0) throw new Error(`idle database of ${size} holds had ${value.length} due`);
       samples.push(ms);
     }

@@ -1,7 +1,7 @@
 // Every query holdfast runs on holds, their journal and their exchanges: one query per function,
 // `db` or `trx` first. Portable SQL only (SQLite and PostgreSQL). Holds come back as StoredHold,
 // their snapshot parsed once; the writes a transition makes are prepared once (db/prepared.ts).
-import { type Insertable, type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Kysely, sql } from 'kysely';
 import type { Database, GatewayExchangesTable, HoldTransitionsTable } from './schema.js';
 import { toExchange, toTransition } from './hold-mapper.js';
 import { holdColumns, type HoldRow, type StoredHold, storedHold } from './stored-hold.js';
@@ -40,7 +40,7 @@ export async function findHoldIdByGatewayRef(db: Db, gateway: string, ref: strin
 // move its fencing epoch back), nor expiry_warned_at (the warning owns it), nor what is fixed at creation.
 type TransitionSlot =
   | 'state' | 'amount' | 'captured_amount' | 'gateway_ref' | 'card_type' | 'masked_card' | 'authorized_at' | 'expires_at' | 'act_by'
-  | 'on_expiry' | 'on_expiry_amount' | 'on_expiry_explicit' | 'next_action_at' | 'snapshot' | 'machine_version' | 'updated_at'
+  | 'on_expiry' | 'on_expiry_amount' | 'on_expiry_explicit' | 'next_action_at' | 'policy_due_at' | 'snapshot' | 'machine_version' | 'updated_at'
   | 'version' | 'id' | 'expected_version' | 'epoch';
 
 function transitionUpdate(db: Db, slot: (name: TransitionSlot) => never, release: boolean) {
@@ -48,7 +48,7 @@ function transitionUpdate(db: Db, slot: (name: TransitionSlot) => never, release
     state: slot('state'), amount: slot('amount'), captured_amount: slot('captured_amount'), gateway_ref: slot('gateway_ref'),
     card_type: slot('card_type'), masked_card: slot('masked_card'), authorized_at: slot('authorized_at'), expires_at: slot('expires_at'),
     act_by: slot('act_by'), on_expiry: slot('on_expiry'), on_expiry_amount: slot('on_expiry_amount'), on_expiry_explicit: slot('on_expiry_explicit'),
-    next_action_at: slot('next_action_at'), snapshot: slot('snapshot'), machine_version: slot('machine_version'), updated_at: slot('updated_at'),
+    next_action_at: slot('next_action_at'), policy_due_at: slot('policy_due_at'), snapshot: slot('snapshot'), machine_version: slot('machine_version'), updated_at: slot('updated_at'),
     version: slot('version'),
     ...(release ? { lease_owner: null, lease_expires_at: null } : {}),
   });
@@ -72,7 +72,7 @@ export function updateHold(db: Db, next: StoredHold, expectedVersion: number, fe
   const values = {
     state: c.state, amount: c.amount, captured_amount: c.captured_amount, gateway_ref: c.gateway_ref, card_type: c.card_type,
     masked_card: c.masked_card, authorized_at: c.authorized_at, expires_at: c.expires_at, act_by: c.act_by, on_expiry: c.on_expiry,
-    on_expiry_amount: c.on_expiry_amount, on_expiry_explicit: c.on_expiry_explicit, next_action_at: c.next_action_at,
+    on_expiry_amount: c.on_expiry_amount, on_expiry_explicit: c.on_expiry_explicit, next_action_at: c.next_action_at, policy_due_at: c.policy_due_at,
     snapshot: c.snapshot, machine_version: c.machine_version, updated_at: c.updated_at, version: c.version,
     id: c.id, expected_version: expectedVersion, epoch: fence?.epoch ?? null,
   };
@@ -136,8 +136,14 @@ export async function hasApprovedExchange(db: Db, holdId: string, operation: str
   return row !== undefined;
 }
 
-/** Filters for listing holds; all optional. */
+/** Which holds a listing covers: those still open (anything may still happen to them) or the closed ones. */
+export type HoldGroup = 'open' | 'closed';
+
+/** Filters for listing holds; all optional but the group, the lead time and the limit. */
 export interface HoldFilter {
+  group: HoldGroup;
+  /** The lead time that turns a policy hold's expiresAt into its actBy. */
+  leadTimeMs: number;
   states?: readonly HoldState[];
   gateway?: string;
   orderId?: string;
@@ -148,28 +154,56 @@ export interface HoldFilter {
   after?: { actBy: number; id: string };
 }
 
-// Holds without an actBy (still authorizing) sort last.
-const NO_ACT_BY = Number.MAX_SAFE_INTEGER;
+/** The sort position of holds without an actBy yet (still authorizing, declined): last. */
+export const NO_ACT_BY = Number.MAX_SAFE_INTEGER;
 
-/** Holds matching the filter, soonest actBy first, then by id. */
+const OPEN_STATES: readonly HoldState[] = ['authorizing', 'authorized', 'capturing', 'voiding', 'needs_attention'];
+
+/**
+ * Holds matching the filter, soonest actBy first, then by id. A hold's actBy is its own, or
+ * expiresAt − the lead time: three index-ordered branches (own actBy, policy by expiresAt, no
+ * deadline yet) are read up to the limit each and merged, so the order needs no computed column.
+ */
 export async function listHolds(db: Db, filter: HoldFilter): Promise<StoredHold[]> {
-  const sortKey = sql<number>`coalesce(act_by, ${NO_ACT_BY})`;
-  let query = db.selectFrom('holds').selectAll();
-  if (filter.states && filter.states.length > 0) query = query.where('state', 'in', filter.states);
-  if (filter.gateway !== undefined) query = query.where('gateway', '=', filter.gateway);
-  if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
-  if (filter.actByAtOrBefore !== undefined) query = query.where('act_by', '<=', filter.actByAtOrBefore);
-  if (filter.after) {
-    const { actBy, id } = filter.after;
-    query = query.where((eb) => eb.or([eb(sortKey, '>', actBy), eb.and([eb(sortKey, '=', actBy), eb('id', '>', id)])]));
+  const lead = filter.leadTimeMs;
+  const after = filter.after;
+  const base = () => {
+    let query = db.selectFrom('holds').selectAll();
+    // Open: anything may still happen (a partial capture whose remainder is held still has a next action).
+    query = filter.group === 'open'
+      ? query.where((eb) => eb.or([eb('state', 'in', OPEN_STATES), eb.and([eb('state', '=', 'partially_captured'), eb('next_action_at', 'is not', null)])]))
+      : query.where((eb) => eb.and([eb('state', 'not in', OPEN_STATES), eb.or([eb('state', '!=', 'partially_captured'), eb('next_action_at', 'is', null)])]));
+    if (filter.states && filter.states.length > 0) query = query.where('state', 'in', filter.states);
+    if (filter.gateway !== undefined) query = query.where('gateway', '=', filter.gateway);
+    if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
+    return query;
+  };
+  let own = base().where('act_by', 'is not', null);
+  let policy = base().where('act_by', 'is', null).where('expires_at', 'is not', null);
+  let none = base().where('act_by', 'is', null).where('expires_at', 'is', null);
+  if (filter.actByAtOrBefore !== undefined) {
+    own = own.where('act_by', '<=', filter.actByAtOrBefore);
+    policy = policy.where('expires_at', '<=', filter.actByAtOrBefore + lead);
   }
-  const rows = await query.orderBy(sortKey).orderBy('id').limit(filter.limit).execute();
-  return rows.map(storedHold);
+  if (after) {
+    own = own.where((eb) => eb.or([eb('act_by', '>', after.actBy), eb.and([eb('act_by', '=', after.actBy), eb('id', '>', after.id)])]));
+    policy = policy.where((eb) => eb.or([eb('expires_at', '>', after.actBy + lead), eb.and([eb('expires_at', '=', after.actBy + lead), eb('id', '>', after.id)])]));
+    none = after.actBy < NO_ACT_BY ? none : none.where('id', '>', after.id);
+  }
+  const branches = [
+    own.orderBy('act_by').orderBy('id').limit(filter.limit).execute(),
+    policy.orderBy('expires_at').orderBy('id').limit(filter.limit).execute(),
+    filter.actByAtOrBefore === undefined ? none.orderBy('id').limit(filter.limit).execute() : Promise.resolve([]),
+  ];
+  const holds = (await Promise.all(branches)).flat().map(storedHold);
+  const key = (h: StoredHold) => sortPosition(h, lead).actBy;
+  return holds.sort((a, b) => key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, filter.limit);
 }
 
-/** The sort position of a hold, for building a cursor. */
-export function sortPosition(hold: Pick<StoredHold, 'actBy' | 'id'>): { actBy: number; id: string } {
-  return { actBy: hold.actBy ?? NO_ACT_BY, id: hold.id };
+/** The sort position of a hold under a lead time, for building a cursor. */
+export function sortPosition(hold: Pick<StoredHold, 'ownActBy' | 'expiresAt' | 'id'>, leadTimeMs: number): { actBy: number; id: string } {
+  const actBy = hold.ownActBy ?? (hold.expiresAt === null ? NO_ACT_BY : hold.expiresAt - leadTimeMs);
+  return { actBy, id: hold.id };
 }
 
 /** Count and amounts of the holds in one state and currency. */
@@ -217,7 +251,7 @@ export interface CurrencyTotals {
  * Per currency, the open holds (authorized, or partially captured with the remainder still held)
  * whose actBy is at or before `actByAtOrBefore`, and the amount they still hold.
  */
-export async function sumOpenHoldsDueBy(db: Db, actByAtOrBefore: number): Promise<CurrencyTotals[]> {
+export async function sumOpenHoldsDueBy(db: Db, actByAtOrBefore: number, leadTimeMs: number): Promise<CurrencyTotals[]> {
   const rows = await db
     .selectFrom('holds')
     .select((eb) => [
@@ -228,9 +262,17 @@ export async function sumOpenHoldsDueBy(db: Db, actByAtOrBefore: number): Promis
     .where('state', 'in', ['authorized', 'partially_captured'])
     // A partial capture whose remainder was released has no next action: nothing is held any more.
     .where('next_action_at', 'is not', null)
-    .where('act_by', '<=', actByAtOrBefore)
+    .where((eb) => actByAtOrBeforeCondition(eb, actByAtOrBefore, leadTimeMs))
     .groupBy('currency')
     .orderBy('currency')
     .execute();
   return rows.map((r) => ({ currency: r.currency, count: Number(r.count), amount: Number(r.amount ?? 0) }));
+}
+
+/** The condition "the hold's actBy (its own, or expiresAt − lead) is at or before `at`", on indexes. */
+export function actByAtOrBeforeCondition(eb: ExpressionBuilder<Database, 'holds'>, at: number, leadTimeMs: number) {
+  return eb.or([
+    eb.and([eb('act_by', 'is not', null), eb('act_by', '<=', at)]),
+    eb.and([eb('act_by', 'is', null), eb('expires_at', '<=', at + leadTimeMs)]),
+  ]);
 }

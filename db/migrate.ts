@@ -4,6 +4,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import * as initial from './migrations/0001-initial.js';
 import * as webhookOutbox from './migrations/0002-webhook-outbox.js';
 import * as authorizeRequest from './migrations/0003-authorize-request.js';
+import * as leadTimePolicy from './migrations/0004-lead-time-policy.js';
 import { StorageError } from '../machines/errors.js';
 import type { Database } from './schema.js';
 
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-webhook-outbox': webhookOutbox,
   '0003-authorize-request': authorizeRequest,
+  '0004-lead-time-policy': leadTimePolicy,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -18,13 +18,16 @@ export interface HoldsTable {
   masked_card: string | null;
   authorized_at: number | null;
   expires_at: number | null;
+  /** An actBy the hold was given of its own; null: expiresAt − the configured lead time. */
   act_by: number | null;
   on_expiry: OnExpiry;
   on_expiry_amount: number | null;
   idempotency_key: string | null;
   request_hash: string | null;
-  /** When the sweeper must next look at the hold (actBy, a retry time, or null when nothing is due). */
+  /** When the sweeper must next look at the hold whatever the lead time (an own actBy, a retry, the expiry), or null. */
   next_action_at: number | null;
+  /** expiresAt while an open hold follows the policy: due once policy_due_at ≤ now + lead time. */
+  policy_due_at: number | null;
   version: number;
   snapshot: string;
   machine_version: number;

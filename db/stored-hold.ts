@@ -21,7 +21,8 @@ export interface StoredHold {
   maskedCard: string | null;
   authorizedAt: number | null;
   expiresAt: number | null;
-  actBy: number | null;
+  /** An actBy the hold was given of its own; null: it follows the lead-time policy. */
+  ownActBy: number | null;
   /** The order system chose the plan (false: the default applies and hold.expiring_soon warns). */
   onExpiryExplicit: boolean;
   expiryWarnedAt: number | null;
@@ -32,8 +33,10 @@ export interface StoredHold {
   authorizeRequest: string | null;
   state: HoldState;
   context: HoldContext;
-  /** When the sweeper must next look at the hold (null: never). */
+  /** When the sweeper must next look at the hold whatever the lead time (null: never). */
   nextActionAt: number | null;
+  /** expiresAt while an open hold follows the lead-time policy: due once it is ≤ now + lead time. */
+  policyDueAt: number | null;
   version: number;
   leaseOwner: string | null;
   leaseExpiresAt: number | null;
@@ -91,7 +94,7 @@ export function storedHold(row: HoldRow): StoredHold {
     maskedCard: row.masked_card,
     authorizedAt: nullableNumber(row.authorized_at),
     expiresAt: nullableNumber(row.expires_at),
-    actBy: nullableNumber(row.act_by),
+    ownActBy: nullableNumber(row.act_by),
     onExpiryExplicit: Number(row.on_expiry_explicit) === 1,
     expiryWarnedAt: nullableNumber(row.expiry_warned_at),
     idempotencyKey: row.idempotency_key,
@@ -100,6 +103,7 @@ export function storedHold(row: HoldRow): StoredHold {
     state: value,
     context,
     nextActionAt: nullableNumber(row.next_action_at),
+    policyDueAt: nullableNumber(row.policy_due_at),
     version: Number(row.version),
     leaseOwner: row.lease_owner,
     leaseExpiresAt: nullableNumber(row.lease_expires_at),
@@ -126,7 +130,7 @@ export function holdColumns(hold: StoredHold): Insertable<HoldsTable> & Required
     masked_card: hold.maskedCard,
     authorized_at: hold.authorizedAt,
     expires_at: hold.expiresAt,
-    act_by: hold.actBy,
+    act_by: hold.ownActBy,
     on_expiry: context.onExpiry,
     on_expiry_amount: context.onExpiryAmount,
     on_expiry_explicit: hold.onExpiryExplicit ? 1 : 0,
@@ -135,6 +139,7 @@ export function holdColumns(hold: StoredHold): Insertable<HoldsTable> & Required
     request_hash: hold.requestHash,
     authorize_request: hold.authorizeRequest,
     next_action_at: hold.nextActionAt,
+    policy_due_at: hold.policyDueAt,
     version: hold.version,
     snapshot: JSON.stringify({ value: hold.state, context }),
     machine_version: HOLD_MACHINE_VERSION,
@@ -152,8 +157,8 @@ export function isClosed(state: HoldState, context: Pick<HoldContext, 'remainder
   return state === 'captured' || state === 'voided' || state === 'expired' || state === 'declined';
 }
 
-/** The Hold the API returns, from a StoredHold (no parsing). */
-export function toHold(hold: StoredHold): Hold {
+/** The Hold the API returns, from a StoredHold (no parsing), with actBy under the current lead time. */
+export function toHold(hold: StoredHold, leadTimeMs: number): Hold {
   const { context } = hold;
   return {
     id: hold.id,
@@ -170,7 +175,8 @@ export function toHold(hold: StoredHold): Hold {
     maskedCard: hold.maskedCard,
     authorizedAt: hold.authorizedAt,
     expiresAt: hold.expiresAt,
-    actBy: hold.actBy,
+    actBy: hold.ownActBy ?? (hold.expiresAt === null ? null : hold.expiresAt - leadTimeMs),
+    ownActBy: hold.ownActBy !== null,
     onExpiry: context.onExpiry,
     onExpiryAmount: context.onExpiryAmount,
     closed: isClosed(hold.state, context),

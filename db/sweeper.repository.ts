@@ -10,6 +10,8 @@ export interface ClaimOptions {
   owner: string;
   now: number;
   leaseMs: number;
+  /** The lead time: open holds that follow the policy are due once expiresAt ≤ now + lead time. */
+  leadTimeMs: number;
   limit: number;
   /**
    * PostgreSQL: lock the chosen rows with FOR UPDATE SKIP LOCKED, so that concurrent claims pick
@@ -18,16 +20,18 @@ export interface ClaimOptions {
   skipLocked?: boolean;
 }
 
-type ClaimSlot = 'owner' | 'now' | 'leaseExpiresAt' | 'limit';
+type ClaimSlot = 'owner' | 'now' | 'due' | 'leaseExpiresAt' | 'limit';
 
-function claimStatement(skipLocked: boolean) {
+// Claims holds whose `column` is at or before `due`: next_action_at against now, policy_due_at
+// against now + lead time. The lease check is against now in both.
+function claimStatement(column: 'next_action_at' | 'policy_due_at', skipLocked: boolean) {
   return prepare<ClaimSlot>((db, slot) => {
     const candidates = db
       .selectFrom('holds')
       .select('id')
-      .where('next_action_at', '<=', slot('now'))
+      .where(column, '<=', slot('due'))
       .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', slot('now'))]))
-      .orderBy('next_action_at')
+      .orderBy(column)
       .limit(slot('limit'));
     const due = skipLocked ? candidates.forUpdate().skipLocked() : candidates;
     return db
@@ -38,18 +42,26 @@ function claimStatement(skipLocked: boolean) {
       .returningAll();
   });
 }
-const claimPlain = claimStatement(false);
-const claimSkipLocked = claimStatement(true);
+const claims = {
+  next: { plain: claimStatement('next_action_at', false), skipLocked: claimStatement('next_action_at', true) },
+  policy: { plain: claimStatement('policy_due_at', false), skipLocked: claimStatement('policy_due_at', true) },
+};
 
 /**
- * Claims up to `limit` due holds (next_action_at ≤ now) that nobody holds a live lease on, in one
- * atomic statement: sets the lease owner and expiry and bumps the fencing epoch. Every later write
- * by this sweeper checks that epoch, so a sweeper whose lease was taken over cannot overwrite.
+ * Claims up to `limit` due holds that nobody holds a live lease on — those whose next action is due
+ * now, then those the lead time makes due (expiresAt ≤ now + lead) — each with one atomic statement
+ * that sets the lease owner and expiry and bumps the fencing epoch. Every later write by this
+ * sweeper checks that epoch, so a sweeper whose lease was taken over cannot overwrite.
  */
 export async function claimDueHolds(db: Db, options: ClaimOptions): Promise<ClaimedHold[]> {
-  const statement = (options.skipLocked ? claimSkipLocked : claimPlain)(db);
-  const query = statement.bind({ owner: options.owner, now: options.now, leaseExpiresAt: options.now + options.leaseMs, limit: options.limit });
-  const { rows } = await db.executeQuery<HoldRow>(query);
+  const variant = options.skipLocked ? 'skipLocked' : 'plain';
+  const leaseExpiresAt = options.now + options.leaseMs;
+  const run = async (statement: (typeof claims)['next'], due: number, limit: number) => {
+    const query = statement[variant](db).bind({ owner: options.owner, now: options.now, due, leaseExpiresAt, limit });
+    return (await db.executeQuery<HoldRow>(query)).rows;
+  };
+  const rows = await run(claims.next, options.now, options.limit);
+  if (rows.length < options.limit) rows.push(...(await run(claims.policy, options.now + options.leadTimeMs, options.limit - rows.length)));
   return rows.map(readClaimed);
 }
 
@@ -67,22 +79,28 @@ function readClaimed(row: HoldRow): ClaimedHold {
 }
 
 /** Due holds that a sweep would claim now, without claiming them (for --dry-run). */
-export async function findDueHolds(db: Db, now: number, limit: number): Promise<ClaimedHold[]> {
+export async function findDueHolds(db: Db, now: number, leadTimeMs: number, limit: number): Promise<ClaimedHold[]> {
   const rows = await db
     .selectFrom('holds')
     .selectAll()
-    .where('next_action_at', '<=', now)
+    .where((eb) => eb.or([eb('next_action_at', '<=', now), eb('policy_due_at', '<=', now + leadTimeMs)]))
     .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', now)]))
-    .orderBy('next_action_at')
+    .orderBy('expires_at')
     .limit(limit)
     .execute();
   return rows.map(readClaimed);
 }
 
-/** The earliest next_action_at of any hold, or null when nothing will ever be due. */
-export async function nextDueAt(db: Db): Promise<number | null> {
-  const row = await db.selectFrom('holds').select((eb) => eb.fn.min('next_action_at').as('at')).executeTakeFirst();
-  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+/** The earliest instant any hold is due under a lead time, or null when nothing will ever be due. */
+export async function nextDueAt(db: Db, leadTimeMs: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('holds')
+    .select((eb) => [eb.fn.min('next_action_at').as('next'), eb.fn.min('policy_due_at').as('policy')])
+    .executeTakeFirst();
+  const candidates = [row?.next, row?.policy === null || row?.policy === undefined ? null : Number(row.policy) - leadTimeMs]
+    .filter((v): v is number => v !== null && v !== undefined)
+    .map(Number);
+  return candidates.length === 0 ? null : Math.min(...candidates);
 }
 
 /** The statement giving a lease back without other changes, if this sweeper still holds it. */

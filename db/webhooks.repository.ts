@@ -3,6 +3,7 @@ import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, WebhookOutboxTable } from './schema.js';
 import { type StoredHold, storedHold } from './stored-hold.js';
 import { prepare } from './prepared.js';
+import { actByAtOrBeforeCondition } from './holds.repository.js';
 
 type Db = Kysely<Database>;
 export type OutboxRow = Selectable<WebhookOutboxTable>;
@@ -64,16 +65,16 @@ export async function listOutboxEvents(db: Db, holdId?: string): Promise<OutboxR
 }
 
 /** Open holds whose actBy is within reach, whose plan nobody chose, and that were not warned yet. */
-export async function findHoldsToWarn(db: Db, actByAtOrBefore: number, limit: number): Promise<StoredHold[]> {
+export async function findHoldsToWarn(db: Db, actByAtOrBefore: number, leadTimeMs: number, limit: number): Promise<StoredHold[]> {
   const rows = await db
     .selectFrom('holds')
     .selectAll()
     .where('state', 'in', ['authorized', 'partially_captured'])
     .where('next_action_at', 'is not', null)
-    .where('act_by', '<=', actByAtOrBefore)
+    .where((eb) => actByAtOrBeforeCondition(eb, actByAtOrBefore, leadTimeMs))
     .where('on_expiry_explicit', '=', 0)
     .where('expiry_warned_at', 'is', null)
-    .orderBy('act_by')
+    .orderBy('expires_at')
     .limit(limit)
     .execute();
   return rows.map(storedHold);

@@ -26,7 +26,10 @@ export interface Hold {
   maskedCard: string | null;
   authorizedAt: number | null;
   expiresAt: number | null;
+  /** When holdfast acts: the hold's own actBy, or expiresAt − the configured lead time. */
   actBy: number | null;
+  /** True when actBy was set for this hold; false when it follows the lead-time policy. */
+  ownActBy: boolean;
   onExpiry: OnExpiry;
   /** Planned capture amount at actBy; null: everything still capturable. */
   onExpiryAmount: number | null;

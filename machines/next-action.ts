@@ -1,5 +1,8 @@
-// When the sweeper must next look at a hold, stored as `next_action_at` so that its claim query
-// touches due holds only.
+// When the sweeper must next look at a hold. Two instants, both kept on indexes so the claim touches
+// due holds only: `nextActionAt`, due once now reaches it whatever the lead time (a retry, a pause
+// after a call that was not sent, an own actBy, the expiry), and `policyDueAt`, the expiry of an open
+// hold that follows the lead-time policy — due once now + lead time reaches it, so a change of the
+// lead time moves every such hold without rewriting a row.
 import type { HoldContext, HoldState } from './hold.machine.js';
 
 /** How long an in-flight call may run before a sweeper treats it as interrupted and resumes it. */
@@ -8,13 +11,21 @@ export const IN_FLIGHT_GRACE_MS = 60_000;
 /** How long after a call that was never sent (gateway unreachable) the sweeper tries again. */
 export const NOT_SENT_RETRY_MS = 60_000;
 
-/** The next instant at which a hold needs attention from the sweeper, or null when none will. */
-export function nextActionAt(state: HoldState, context: HoldContext, actBy: number | null, now: number): number | null {
+/** The two due instants of a hold (null: never). */
+export interface DueInstants {
+  nextActionAt: number | null;
+  policyDueAt: number | null;
+}
+
+const NEVER: DueInstants = { nextActionAt: null, policyDueAt: null };
+
+/** When a hold in (state, context) with an own actBy (or null: policy) is next due. */
+export function nextActionAt(state: HoldState, context: HoldContext, ownActBy: number | null, now: number): DueInstants {
   switch (state) {
     case 'authorized':
-      return openHoldAction(context, actBy);
+      return openHoldDue(context, ownActBy);
     case 'partially_captured':
-      return context.remainderReleased ? null : openHoldAction(context, actBy);
+      return context.remainderReleased ? NEVER : openHoldDue(context, ownActBy);
     case 'authorizing':
     case 'capturing':
     case 'voiding': {
@@ -22,14 +33,14 @@ export function nextActionAt(state: HoldState, context: HoldContext, actBy: numb
       // deadline, when an open outcome must go to an operator.
       const at = context.pending?.retryAt ?? now + IN_FLIGHT_GRACE_MS;
       const deadline = context.pending?.deadline ?? context.expiresAt;
-      return deadline === null ? at : Math.min(at, deadline);
+      return { nextActionAt: deadline === null ? at : Math.min(at, deadline), policyDueAt: null };
     }
     case 'captured':
     case 'voided':
     case 'expired':
     case 'declined':
     case 'needs_attention':
-      return null;
+      return NEVER;
     default: {
       const never: never = state;
       throw new Error(`unhandled state ${String(never)}`);
@@ -37,15 +48,25 @@ export function nextActionAt(state: HoldState, context: HoldContext, actBy: numb
   }
 }
 
-// An open hold is due at actBy; after a call that was never sent, not before a pause (so an
-// unreachable gateway is not hammered), and never later than expiresAt (when it must be expired).
-// After a refused void, only at expiresAt.
-function openHoldAction(context: HoldContext, actBy: number | null): number | null {
-  if (actBy === null) return null;
+// An open hold is due at its actBy (own, or expiresAt − lead); after a call that was never sent, not
+// before a pause (so an unreachable gateway is not hammered); and always at expiresAt, when it must be
+// expired. After a refused void, only at expiresAt.
+function openHoldDue(context: HoldContext, ownActBy: number | null): DueInstants {
+  const expiresAt = context.expiresAt;
+  if (expiresAt === null) return NEVER;
   const error = context.lastError;
   // The gateway refused to release the hold: nothing more to send; it lapses at expiresAt.
-  if (error?.operation === 'void' && error.code !== 'NOT_SENT') return context.expiresAt;
-  if (error?.code !== 'NOT_SENT') return actBy;
-  const retryAt = Math.max(actBy, error.at + NOT_SENT_RETRY_MS);
-  return context.expiresAt === null ? retryAt : Math.min(retryAt, context.expiresAt);
+  if (error?.operation === 'void' && error.code !== 'NOT_SENT') return { nextActionAt: expiresAt, policyDueAt: null };
+  if (error?.code === 'NOT_SENT') {
+    const retryAt = Math.max(ownActBy ?? 0, error.at + NOT_SENT_RETRY_MS);
+    return { nextActionAt: Math.min(retryAt, expiresAt), policyDueAt: null };
+  }
+  if (ownActBy !== null) return { nextActionAt: Math.min(ownActBy, expiresAt), policyDueAt: null };
+  return { nextActionAt: expiresAt, policyDueAt: expiresAt };
+}
+
+/** The actBy a hold works to: its own, else expiresAt − the lead time (null until authorized). */
+export function effectiveActBy(ownActBy: number | null, expiresAt: number | null, leadTimeMs: number): number | null {
+  if (ownActBy !== null) return ownActBy;
+  return expiresAt === null ? null : expiresAt - leadTimeMs;
 }

@@ -79,7 +79,7 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
       logger.info({ event: 'sweep', holds: report.items.length, totals: report.totals, seconds }, 'sweep');
       options.onSweep?.(report);
       if (options.webhook) {
-        await warnExpiringSoon(engine.store, engine.clock, options.webhook.expiringSoonMs ?? DEFAULT_EXPIRING_SOON_MS);
+        await warnExpiringSoon(engine.store, engine.clock, options.webhook.expiringSoonMs ?? DEFAULT_EXPIRING_SOON_MS, engine.policy.leadTimeMs);
         await deliverDueWebhooks(engine.store, options.webhook, engine.clock, logger);
       }
     } catch (error) {

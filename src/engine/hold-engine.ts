@@ -35,7 +35,7 @@ import { parseAuthorizeRequest } from './authorize-request.js';
 type Outcome = AuthorizeOutcome | CaptureOutcome | VoidOutcome;
 
 /** Fields an event brings that the machine's context does not hold (an authorization's facts). */
-type HoldFacts = Partial<Pick<StoredHold, 'gatewayRef' | 'cardType' | 'maskedCard' | 'authorizedAt' | 'expiresAt' | 'actBy' | 'onExpiryExplicit'>>;
+type HoldFacts = Partial<Pick<StoredHold, 'gatewayRef' | 'cardType' | 'maskedCard' | 'authorizedAt' | 'expiresAt' | 'ownActBy' | 'onExpiryExplicit'>>;
 
 /** A sweeper's lease on a hold: its writes must match the epoch; the last one gives the lease back. */
 export interface Fence {
@@ -161,7 +161,7 @@ export class HoldEngine {
       ...withFacts,
       state: step.state,
       context: step.context,
-      nextActionAt: nextActionAt(step.state, step.context, withFacts.actBy, now),
+      ...nextActionAt(step.state, step.context, withFacts.ownActBy, now),
       version: hold.version + 1,
       updatedAt: now,
       ...(options.fence?.release ? { leaseOwner: null, leaseExpiresAt: null } : {}),
@@ -184,7 +184,7 @@ export class HoldEngine {
     ];
     if (options.exchange) steps.push({ query: this.exchangeInsert(hold, options.exchange, now) });
     // Webhook events go into the outbox in the same transaction: never lost, never sent for a write that lost.
-    for (const type of eventsForTransition(event, hold.state, step.state, hold.context)) steps.push({ query: outboxInsert(db, type, next, now) });
+    for (const type of eventsForTransition(event, hold.state, step.state, hold.context)) steps.push({ query: outboxInsert(db, type, this.view(next), now) });
     if (!(await writeAtomically(this.store, steps))) throw new ConflictError(hold.id);
     return { hold: next, effects: step.effects };
   }
@@ -263,7 +263,6 @@ export class HoldEngine {
         maskedCard: outcome.maskedCard ?? null,
         authorizedAt,
         expiresAt,
-        actBy: expiresAt - this.policy.leadTimeMs,
       };
     }
     const event = eventForAnswer(pending, outcome as GatewayAnswer, { at: now, resumed, retryAt: this.retryAt(pending, now), expectedRef: hold.gatewayRef, authorization });
@@ -290,7 +289,7 @@ export class HoldEngine {
 
   // The result and the error an API caller gets, from the event that was applied.
   private result(stored: StoredHold, event: HoldEvent, usageError: HoldfastError | null): PerformResult {
-    const hold = toHold(stored);
+    const hold = this.view(stored);
     const operation = hold.pending?.operation ?? hold.lastError?.operation ?? 'operation';
     switch (event.type) {
       case 'AUTHORIZED':
@@ -317,6 +316,11 @@ export class HoldEngine {
       default:
         throw new Error(`unexpected event ${event.type} after a gateway call`);
     }
+  }
+
+  /** The Hold the API shows for a stored hold, with actBy under this instance's lead time. */
+  view(hold: StoredHold): Hold {
+    return toHold(hold, this.policy.leadTimeMs);
   }
 
   private retryAt(pending: PendingOperation, now: number): number {

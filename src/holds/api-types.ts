@@ -66,6 +66,8 @@ export interface ResolveInput {
 }
 
 export interface ListOptions {
+  /** Only open holds (anything may still happen to them) or only closed ones; default open first, then closed. */
+  status?: 'open' | 'closed';
   state?: HoldState;
   gateway?: string;
   orderId?: string;

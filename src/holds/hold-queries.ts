@@ -1,12 +1,12 @@
 // The embedded API's reads: one hold, a page of holds, a hold's history, and the figures `stats`
 // and the daemon's /metrics share.
-import { HOLD_STATES, type HoldState } from '../../machines/hold.machine.js';
+import { HOLD_STATES } from '../../machines/hold.machine.js';
 import type { HoldHistory } from '../../machines/hold-types.js';
-import { toHold } from '../../db/stored-hold.js';
 import {
   countHoldsByStateAndCurrency,
   type CurrencyTotals,
   listExchanges,
+  type HoldGroup,
   listHolds,
   listTransitions,
   sortPosition,
@@ -14,11 +14,11 @@ import {
   sumOpenHoldsDueBy,
 } from '../../db/holds.repository.js';
 import type { HoldEngine } from '../engine/hold-engine.js';
+import type { StoredHold } from '../../db/stored-hold.js';
 import { ValidationError } from '../errors.js';
 import { requireHold } from './hold-writes.js';
 import type { HoldPage, ListOptions } from './api-types.js';
 
-const OPEN_STATES: readonly HoldState[] = ['authorized', 'partially_captured', 'capturing', 'voiding', 'authorizing'];
 const MAX_LIST_LIMIT = 1000;
 
 /** The horizons the figures report amounts reaching actBy within. */
@@ -45,39 +45,62 @@ export class HoldQueries {
   constructor(private readonly engine: HoldEngine) {}
 
   async get(id: string) {
-    return toHold(await requireHold(this.engine, id));
+    return this.engine.view(await requireHold(this.engine, id));
   }
 
+  /**
+   * A page of holds: open ones first (soonest actBy first), then closed ones, or only one group
+   * with `status`. The cursor carries the group and the position within it.
+   */
   async list(options: ListOptions = {}): Promise<HoldPage> {
     if (options.state !== undefined && !HOLD_STATES.includes(options.state)) {
       throw new ValidationError('INVALID_STATE', `unknown state ${JSON.stringify(options.state)} (states: ${HOLD_STATES.join(', ')})`);
+    }
+    if (options.status !== undefined && options.status !== 'open' && options.status !== 'closed') {
+      throw new ValidationError('INVALID_STATUS', `status must be open or closed, got ${JSON.stringify(options.status)}`);
     }
     const limit = options.limit ?? 100;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new ValidationError('INVALID_LIMIT', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
     }
-    let states: readonly HoldState[] | undefined = options.state === undefined ? undefined : [options.state];
     let actByAtOrBefore: number | undefined;
     if (options.expiringWithinMs !== undefined) {
       if (!Number.isSafeInteger(options.expiringWithinMs) || options.expiringWithinMs < 0) {
         throw new ValidationError('INVALID_DURATION', 'expiringWithinMs must be a non-negative whole number of milliseconds');
       }
       actByAtOrBefore = this.engine.clock.now() + options.expiringWithinMs;
-      states = (states ?? OPEN_STATES).filter((s) => OPEN_STATES.includes(s));
     }
-    const rows = await listHolds(this.engine.store.db, {
-      ...(states ? { states } : {}),
-      ...(options.gateway !== undefined ? { gateway: options.gateway } : {}),
-      ...(options.orderId !== undefined ? { orderId: options.orderId } : {}),
-      ...(actByAtOrBefore !== undefined ? { actByAtOrBefore } : {}),
-      ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
-      limit: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    let holds = page.map(toHold);
-    if (options.expiringWithinMs !== undefined) holds = holds.filter((h) => !h.closed);
-    const last = page[page.length - 1];
-    return { holds, nextCursor: rows.length > limit && last ? encodeCursor(sortPosition(last)) : null };
+    // Expiring soon only means something for a hold that is still open.
+    const groups: HoldGroup[] = actByAtOrBefore !== undefined ? ['open'] : options.status ? [options.status] : ['open', 'closed'];
+    const cursor = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const lead = this.engine.policy.leadTimeMs;
+    const holds: StoredHold[] = [];
+    let nextCursor: string | null = null;
+    for (const group of groups.slice(cursor ? Math.max(0, groups.indexOf(cursor.group)) : 0)) {
+      if (holds.length === limit) {
+        // The page is full at the end of a group: the next page starts this one.
+        nextCursor = encodeCursor({ group, actBy: -1, id: GROUP_START_ID });
+        break;
+      }
+      const rows = await listHolds(this.engine.store.db, {
+        group,
+        leadTimeMs: lead,
+        ...(options.state ? { states: [options.state] } : {}),
+        ...(options.gateway !== undefined ? { gateway: options.gateway } : {}),
+        ...(options.orderId !== undefined ? { orderId: options.orderId } : {}),
+        ...(actByAtOrBefore !== undefined ? { actByAtOrBefore } : {}),
+        ...(cursor && cursor.group === group ? { after: cursor } : {}),
+        limit: limit - holds.length + 1,
+      });
+      const room = limit - holds.length;
+      holds.push(...rows.slice(0, room));
+      if (rows.length > room) {
+        const last = holds[holds.length - 1]!;
+        nextCursor = encodeCursor({ group, ...sortPosition(last, lead) });
+        break;
+      }
+    }
+    return { holds: holds.map((h) => this.engine.view(h)), nextCursor };
   }
 
   async history(id: string): Promise<HoldHistory> {
@@ -95,20 +118,23 @@ export class HoldQueries {
     const byState = (await countHoldsByStateAndCurrency(db)).sort((a, b) => rank(a.state) - rank(b.state) || a.currency.localeCompare(b.currency));
     const reachingActBy: HoldStats['reachingActBy'] = [];
     for (const horizon of STATS_HORIZONS) {
-      for (const totals of await sumOpenHoldsDueBy(db, at + horizon.ms)) reachingActBy.push({ within: horizon.label, ...totals });
+      for (const totals of await sumOpenHoldsDueBy(db, at + horizon.ms, this.engine.policy.leadTimeMs)) reachingActBy.push({ within: horizon.label, ...totals });
     }
     const expiredUncaptured = byState.filter((row) => row.state === 'expired').map(({ currency, count, amount }) => ({ currency, count, amount }));
     return { at, byState, reachingActBy, expiredUncaptured };
   }
 }
 
-function encodeCursor(position: { actBy: number; id: string }): string {
-  return Buffer.from(`${position.actBy}:${position.id}`).toString('base64url');
+// A position before every hold of a group (no hold id sorts before it).
+const GROUP_START_ID = 'hold_00000000000000000000';
+
+function encodeCursor(position: { group: HoldGroup; actBy: number; id: string }): string {
+  return Buffer.from(`${position.group}:${position.actBy}:${position.id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { actBy: number; id: string } {
+function decodeCursor(cursor: string): { group: HoldGroup; actBy: number; id: string } {
   const text = Buffer.from(String(cursor), 'base64url').toString('utf8');
-  const match = /^(\d+):(hold_[0-9a-f]{20})$/.exec(text);
+  const match = /^(open|closed):(-?\d+):(hold_[0-9a-f]{20})$/.exec(text);
   if (!match) throw new ValidationError('INVALID_CURSOR', 'the cursor is not one that list() returned');
-  return { actBy: Number(match[1]), id: match[2] as string };
+  return { group: match[1] as HoldGroup, actBy: Number(match[2]), id: match[3] as string };
 }

@@ -9,13 +9,14 @@ import type { Actor, Hold } from '../../machines/hold-types.js';
 import { stepHold } from '../../machines/hold-step.js';
 import { nextActionAt } from '../../machines/next-action.js';
 import { writeAtomically } from '../../db/connection.js';
-import { type StoredHold, toHold } from '../../db/stored-hold.js';
+import type { StoredHold } from '../../db/stored-hold.js';
 import { findHold, findHoldByIdempotencyKey, findHoldIdByGatewayRef, hasApprovedExchange, insertHold, insertTransition } from '../../db/holds.repository.js';
 import type { HoldEngine, PerformResult } from '../engine/hold-engine.js';
 import { newHold } from '../engine/new-hold.js';
 import { isHoldId, newHoldId } from '../engine/ids.js';
 import { authorizeFingerprint, parseAuthorizeRequest, serializeAuthorizeRequest } from '../engine/authorize-request.js';
-import { deadlines, windowFor } from '../policy/expiry-policy.js';
+import { deadlines, minimumLeadTimeMs, windowFor } from '../policy/expiry-policy.js';
+import { formatDurationExact } from '../time/format-duration.js';
 import { assertPositiveMinorUnits, requireCurrency } from '../money/money.js';
 import {
   CaptureNotAllowedError,
@@ -116,7 +117,7 @@ export class HoldWrites {
   // key, or sending again one that was never sent); different parameters are refused.
   private async replayAuthorize(hold: StoredHold, fingerprint: string, input: AuthorizeInput): Promise<Hold> {
     if (hold.requestHash !== fingerprint) throw new IdempotencyKeyReusedError(input.idempotencyKey ?? '');
-    const view = toHold(hold);
+    const view = this.engine.view(hold);
     if (hold.state === 'authorizing' && hold.context.pending?.retryAt != null) {
       return unwrap(await this.engine.perform(hold, this.actor, { card: input.card, resumed: true }));
     }
@@ -157,7 +158,7 @@ export class HoldWrites {
     }
     // An authorization time a little ahead of our clock (skew) counts as now: never later than the intent.
     const authorizedAt = Math.min(input.authorizedAt, now);
-    const { expiresAt, actBy } = deadlines(engine.policy, input.gateway, cardType, authorizedAt);
+    const { expiresAt } = deadlines(engine.policy, input.gateway, cardType, authorizedAt);
     if (expiresAt <= now) {
       throw new HoldExpiredError('(untracked)', `an authorization made at ${new Date(input.authorizedAt).toISOString()} has already expired (${new Date(expiresAt).toISOString()})`);
     }
@@ -191,10 +192,9 @@ export class HoldWrites {
       gatewayRef: input.gatewayRef,
       authorizedAt,
       expiresAt,
-      actBy,
       state: step.state,
       context: step.context,
-      nextActionAt: nextActionAt(step.state, step.context, actBy, now),
+      ...nextActionAt(step.state, step.context, null, now),
     };
     try {
       const db = engine.store.db;
@@ -208,7 +208,7 @@ export class HoldWrites {
       }
       throw error;
     }
-    return toHold(tracked);
+    return this.engine.view(tracked);
   }
 
   async capture(id: string, options: CaptureOptions = {}): Promise<Hold> {
@@ -220,7 +220,7 @@ export class HoldWrites {
       checkKey(options.idempotencyKey, MAX_CALLER_KEY_LENGTH);
       // A caller's key belongs to this hold: the same key on another hold is another capture.
       key = callerCaptureKey(id, options.idempotencyKey);
-      if (await hasApprovedExchange(this.engine.store.db, id, 'capture', key)) return toHold(hold);
+      if (await hasApprovedExchange(this.engine.store.db, id, 'capture', key)) return this.engine.view(hold);
     }
     if (options.amount !== undefined) assertPositiveMinorUnits(options.amount, 'capture amount');
     const now = this.engine.clock.now();
@@ -246,18 +246,20 @@ export class HoldWrites {
     return unwrap(await this.engine.perform(inFlight, this.actor, { resumed: false }));
   }
 
-  async setOnExpiry(id: string, onExpiry: OnExpiry, options: { amount?: number | null } = {}): Promise<Hold> {
+  async setOnExpiry(id: string, onExpiry: OnExpiry, options: { amount?: number | null; actBy?: number | null } = {}): Promise<Hold> {
     checkOnExpiry(onExpiry);
     const hold = await requireHold(this.engine, id);
     const amount = options.amount ?? null;
     if (amount !== null) assertPositiveMinorUnits(amount, 'on-expiry amount');
     const event: HoldEvent = { type: 'SET_ON_EXPIRY', onExpiry, amount, at: this.engine.clock.now() };
     throwRefusal(hold, refusalFor(hold.state, hold.context, event));
+    if (options.actBy !== undefined && options.actBy !== null) checkOwnActBy(hold, options.actBy);
     if (onExpiry === 'capture' && this.engine.hasGateway(hold.gateway)) {
       requireCapturable(this.engine.gateway(hold.gateway).capabilities.captureNeedsSubscription, hold);
     }
-    const { hold: next } = await this.engine.commit(hold, event, this.actor, { facts: { onExpiryExplicit: true } });
-    return toHold(next);
+    const ownActBy = options.actBy === undefined ? {} : { ownActBy: options.actBy };
+    const { hold: next } = await this.engine.commit(hold, event, this.actor, { facts: { onExpiryExplicit: true, ...ownActBy } });
+    return this.engine.view(next);
   }
 
   async resolve(id: string, input: ResolveInput): Promise<Hold> {
@@ -270,7 +272,7 @@ export class HoldWrites {
     const { hold: next } = await this.engine.commit(hold, event, 'operator', {
       detail: { resolution, ...(amount === null ? {} : { amount }), reason: this.engine.redactText(reason), by: this.actor },
     });
-    return toHold(next);
+    return this.engine.view(next);
   }
 
   async retry(id: string): Promise<Hold> {
@@ -306,6 +308,19 @@ function throwRefusal(hold: StoredHold, refusal: CommandRefusal | null): void {
       const never: never = refusal;
       throw new Error(`unhandled refusal ${JSON.stringify(never)}`);
     }
+  }
+}
+
+// An own actBy must leave the first retries room before the issuer's expiry.
+function checkOwnActBy(hold: StoredHold, actBy: number): void {
+  if (!Number.isSafeInteger(actBy)) throw new ValidationError('INVALID_DATE', 'actBy must be an epoch-ms time');
+  const room = minimumLeadTimeMs(0);
+  if (hold.expiresAt !== null && actBy > hold.expiresAt - room) {
+    throw new ValidationError(
+      'INVALID_ACT_BY',
+      `hold ${hold.id}: actBy ${new Date(actBy).toISOString()} leaves no time to act before the authorization expires at ${new Date(hold.expiresAt).toISOString()}; choose a time at least ${formatDurationExact(room)} earlier`,
+      { holdId: hold.id },
+    );
   }
 }
 

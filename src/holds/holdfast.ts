@@ -28,7 +28,8 @@ export interface Holdfast {
   track(input: TrackInput): Promise<Hold>;
   capture(id: string, options?: CaptureOptions): Promise<Hold>;
   void(id: string): Promise<Hold>;
-  setOnExpiry(id: string, onExpiry: OnExpiry, options?: { amount?: number | null }): Promise<Hold>;
+  /** The plan at actBy; `actBy` gives the hold its own actBy (null: back to expiresAt − the lead time). */
+  setOnExpiry(id: string, onExpiry: OnExpiry, options?: { amount?: number | null; actBy?: number | null }): Promise<Hold>;
   /** Records how a hold that needs attention ended, as an operator read it from the gateway's console. */
   resolve(id: string, input: ResolveInput): Promise<Hold>;
   /** Sends a hold's in-flight call again now, under its idempotency key (an operator's retry). */
@@ -85,7 +86,7 @@ class HoldfastApi implements Holdfast {
   async track(input: TrackInput) { this.open(); return this.writes.track(input); }
   async capture(id: string, options?: CaptureOptions) { this.open(); return this.writes.capture(id, options); }
   async void(id: string) { this.open(); return this.writes.void(id); }
-  async setOnExpiry(id: string, onExpiry: OnExpiry, options?: { amount?: number | null }) { this.open(); return this.writes.setOnExpiry(id, onExpiry, options); }
+  async setOnExpiry(id: string, onExpiry: OnExpiry, options?: { amount?: number | null; actBy?: number | null }) { this.open(); return this.writes.setOnExpiry(id, onExpiry, options); }
   async resolve(id: string, input: ResolveInput) { this.open(); return this.writes.resolve(id, input); }
   async retry(id: string) { this.open(); return this.writes.retry(id); }
   async get(id: string) { this.open(); return this.queries.get(id); }

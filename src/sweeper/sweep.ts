@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { HoldState } from '../../machines/hold.machine.js';
 import { planFor, type Plan } from '../../machines/sweep-plan.js';
+import { effectiveActBy } from '../../machines/next-action.js';
 import { captureKey, voidKey } from '../../machines/idempotency-keys.js';
 import type { Hold } from '../../machines/hold-types.js';
 import type { StoredHold } from '../../db/stored-hold.js';
@@ -99,7 +100,7 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
     options.onItem?.(item);
   };
   if (options.dryRun) {
-    for (const claimed of await findDueHolds(engine.store.db, startedAt, maxItems)) record(dryItem(claimed, startedAt));
+    for (const claimed of await findDueHolds(engine.store.db, startedAt, engine.policy.leadTimeMs, maxItems)) record(dryItem(claimed, startedAt, engine.policy.leadTimeMs));
   } else {
     await new Pipeline(engine, owner, options, record).run();
   }
@@ -211,6 +212,7 @@ class Pipeline {
       owner: this.owner,
       now: this.engine.clock.now(),
       leaseMs: this.leaseMs,
+      leadTimeMs: this.engine.policy.leadTimeMs,
       limit: this.batchSize,
       skipLocked: this.engine.store.dialect === 'postgres',
     });
@@ -257,15 +259,16 @@ function claimedLease(c: ClaimedHold): { id: string; epoch: number } {
   return c.ok ? { id: c.hold.id, epoch: c.hold.leaseEpoch } : { id: c.row.id, epoch: Number(c.row.lease_epoch) };
 }
 
-function planOf(hold: StoredHold, now: number): Plan {
+function planOf(hold: StoredHold, now: number, leadTimeMs: number): Plan {
   // Only an authorizing hold is re-sent from its stored request; a request that carried a card cannot be.
   const canResendAuthorize = hold.state === 'authorizing' && !parseAuthorizeRequest(hold.authorizeRequest).hasCard;
-  return planFor({ state: hold.state, context: hold.context, actBy: hold.actBy, canResendAuthorize }, now);
+  const actBy = effectiveActBy(hold.ownActBy, hold.expiresAt, leadTimeMs);
+  return planFor({ state: hold.state, context: hold.context, actBy, canResendAuthorize }, now);
 }
 
-function dryItem(claimed: ClaimedHold, now: number): SweepItem {
+function dryItem(claimed: ClaimedHold, now: number, leadTimeMs: number): SweepItem {
   if (!claimed.ok) return unreadableItem(claimed, 0);
-  return item(claimed.hold, planOf(claimed.hold, now), 'planned', null, 0);
+  return item(claimed.hold, planOf(claimed.hold, now, leadTimeMs), 'planned', null, 0);
 }
 
 function unreadableItem(claimed: Extract<ClaimedHold, { ok: false }>, ms: number): SweepItem {
@@ -289,7 +292,7 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
   const epoch = hold.leaseEpoch;
   const keep = { epoch, release: false };
   const done = { epoch, release: true };
-  const plan = planOf(hold, now);
+  const plan = planOf(hold, now, engine.policy.leadTimeMs);
   const finish = (outcome: SweepOutcome, after: Hold | StoredHold | null, message?: string): SweepItem => ({
     ...item(hold, plan, outcome, after?.state ?? null, performance.now() - started),
     ...(message === undefined ? {} : { message }),

@@ -9,6 +9,7 @@ import { claimDueEvents, findHoldsToWarn, markDelivered, markFailed, markWarned 
 import type { Clock } from '../clock.js';
 import { redactText } from '../gateways/redact.js';
 import { outboxInsert } from '../engine/outbox.js';
+import { toHold } from '../../db/stored-hold.js';
 
 export interface WebhookConfig {
   url: string;
@@ -99,16 +100,16 @@ export async function deliverDueWebhooks(
  * Writes hold.expiring_soon for open holds whose plan nobody chose and whose actBy is within
  * `withinMs`: the order system's last chance to say capture instead of the default void.
  */
-export async function warnExpiringSoon(store: Store, clock: Clock, withinMs: number): Promise<number> {
+export async function warnExpiringSoon(store: Store, clock: Clock, withinMs: number, leadTimeMs: number): Promise<number> {
   const now = clock.now();
   let warned = 0;
-  for (const hold of await findHoldsToWarn(store.db, now + withinMs, 500)) {
+  for (const hold of await findHoldsToWarn(store.db, now + withinMs, leadTimeMs, 500)) {
     // A plan that already failed (a declined capture, a refused void) was announced by its own event.
     const failed = hold.context.lastError;
     if (failed && failed.code !== 'NOT_SENT' && (failed.operation === 'capture' || failed.operation === 'void')) continue;
     const written = await writeAtomically(store, [
       { query: markWarned(store.db, hold.id, now), guard: true },
-      { query: outboxInsert(store.db, 'hold.expiring_soon', hold, now) },
+      { query: outboxInsert(store.db, 'hold.expiring_soon', toHold(hold, leadTimeMs), now) },
     ]);
     if (written) warned++;
   }

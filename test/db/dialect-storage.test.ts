@@ -10,6 +10,7 @@ import type { ClaimedHold } from '../../db/sweeper.repository.js';
 import { engineOf } from '../../src/holds/internals.js';
 
 const held = (c: ClaimedHold | undefined) => (c?.ok ? c.hold : undefined);
+const LEAD = 24 * 3_600_000; // the harness's policy: the default lead time
 import { openStore } from '../../db/connection.js';
 import { ALLOW_UNSAFE_FSYNC_ENV, allowUnsafeFsyncFrom } from '../../db/postgres.js';
 import { sql } from 'kysely';
@@ -24,9 +25,9 @@ for (const dialect of DIALECTS) {
     const db = () => engineOf(h.hf).store.db;
 
     it('applies every migration once', async () => {
-      expect(await appliedMigrations(db())).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request']);
+      expect(await appliedMigrations(db())).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request', '0004-lead-time-policy']);
       const again = await openStore(h.dbPath);
-      expect(await appliedMigrations(again.db)).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request']);
+      expect(await appliedMigrations(again.db)).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request', '0004-lead-time-policy']);
       await again.close();
     });
 
@@ -51,12 +52,12 @@ for (const dialect of DIALECTS) {
       const at = hold.actBy!;
       const lease = 5 * 60_000;
       const skipLocked = h.dialect === 'postgres';
-      const a = held((await claimDueHolds(db(), { owner: 'A', now: at, leaseMs: lease, limit: 10, skipLocked }))[0]);
+      const a = held((await claimDueHolds(db(), { owner: 'A', now: at, leaseMs: lease, leadTimeMs: LEAD, limit: 10, skipLocked }))[0]);
       expect(a?.id).toBe(hold.id);
       // B's clock runs 4 minutes ahead of A's: still inside A's lease, so nothing to claim.
-      expect(await claimDueHolds(db(), { owner: 'B', now: at + 4 * 60_000, leaseMs: lease, limit: 10, skipLocked })).toEqual([]);
+      expect(await claimDueHolds(db(), { owner: 'B', now: at + 4 * 60_000, leaseMs: lease, leadTimeMs: LEAD, limit: 10, skipLocked })).toEqual([]);
       // Once the lease has lapsed (A died, or is very late), B takes over with a higher epoch.
-      const b = held((await claimDueHolds(db(), { owner: 'B', now: at + lease, leaseMs: lease, limit: 10, skipLocked }))[0]);
+      const b = held((await claimDueHolds(db(), { owner: 'B', now: at + lease, leaseMs: lease, leadTimeMs: LEAD, limit: 10, skipLocked }))[0]);
       expect(b?.leaseEpoch).toBe(a!.leaseEpoch + 1);
       // A wakes up and tries to commit its intent under its old epoch: refused, nothing written.
       await expect(

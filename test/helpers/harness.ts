@@ -10,6 +10,7 @@ import { DAY_MS } from '../../src/policy/expiry-policy.js';
 /** 2026-01-05T00:00:00Z: a fixed start for every test clock. */
 export const T0 = Date.UTC(2026, 0, 5);
 export { DAY_MS };
+export const HOUR_MS = 3_600_000;
 
 export { tempDir };
 

@@ -255,7 +255,14 @@ for (const dialect of DIALECTS) {
         const voided = await authorize({ orderId: 'o-void' });
         await h.hf.void(voided.id);
         const all = await h.hf.list();
-        expect(all.holds.map((x) => x.id)).toEqual([debit.id, ...[credit.id, voided.id].sort()]);
+        // Open holds first, soonest actBy first; then the closed ones.
+        expect(all.holds.map((x) => x.id)).toEqual([debit.id, credit.id, voided.id]);
+        expect((await h.hf.list({ status: 'open' })).holds.map((x) => x.id)).toEqual([debit.id, credit.id]);
+        expect((await h.hf.list({ status: 'closed' })).holds.map((x) => x.id)).toEqual([voided.id]);
+        // Pages end exactly at the end of the open group: the next one starts the closed group.
+        const openPage = await h.hf.list({ limit: 2 });
+        expect(openPage.holds.map((x) => x.id)).toEqual([debit.id, credit.id]);
+        expect((await h.hf.list({ limit: 2, cursor: openPage.nextCursor! })).holds.map((x) => x.id)).toEqual([voided.id]);
         expect((await h.hf.list({ orderId: 'o-credit' })).holds.map((x) => x.id)).toEqual([credit.id]);
         expect((await h.hf.list({ state: 'voided' })).holds.map((x) => x.id)).toEqual([voided.id]);
         expect((await h.hf.list({ expiringWithinMs: 7 * DAY_MS })).holds.map((x) => x.id)).toEqual([debit.id]);

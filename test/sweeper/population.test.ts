@@ -73,7 +73,7 @@ for (const dialect of DIALECTS) {
 
         // Another sweeper holds a live lease on one hold and held a lease that has lapsed on another.
         const db = engineOf(h.hf).store.db;
-        expect(await claimDueHolds(db, { owner: 'other', now, leaseMs: 10 * 60_000, limit: 1000 }).then((r) => r.map((x) => (x.ok ? x.hold.id : x.row.id))).then((ids) => ids.includes(others.leasedByAnother.id))).toBe(true);
+        expect(await claimDueHolds(db, { owner: 'other', now, leaseMs: 10 * 60_000, leadTimeMs: engineOf(h.hf).policy.leadTimeMs, limit: 1000 }).then((r) => r.map((x) => (x.ok ? x.hold.id : x.row.id))).then((ids) => ids.includes(others.leasedByAnother.id))).toBe(true);
         // Release everything but the one "other" keeps, then give staleLease a lapsed lease.
         await db.updateTable('holds').set({ lease_owner: null, lease_expires_at: null }).where('id', '!=', others.leasedByAnother.id).execute();
         await db.updateTable('holds').set({ lease_owner: 'crashed', lease_expires_at: now - 1 }).where('id', '=', due.staleLease.id).execute();

@@ -84,10 +84,10 @@ for (const dialect of DIALECTS) {
         await h.hf.capture(declined.id).catch(() => undefined);
         expect((await h.hf.get(declined.id)).lastError?.operation).toBe('capture');
         h.clock.set(silent.actBy! - 49 * 3_600_000);
-        expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000)).toBe(0);
+        expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000, engineOf(h.hf).policy.leadTimeMs)).toBe(0);
         h.clock.advance(2 * 3_600_000);
-        expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000)).toBe(1);
-        expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000)).toBe(0);
+        expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000, engineOf(h.hf).policy.leadTimeMs)).toBe(1);
+        expect(await warnExpiringSoon(engineOf(h.hf).store, h.clock, 48 * 3_600_000, engineOf(h.hf).policy.leadTimeMs)).toBe(0);
         const events = await listOutboxEvents(engineOf(h.hf).store.db);
         expect(events.filter((e) => e.event_type === 'hold.expiring_soon').map((e) => e.hold_id)).toEqual([silent.id]);
         expect(events.filter((e) => e.hold_id === declined.id).map((e) => e.event_type)).toEqual(['hold.capture_declined']);
