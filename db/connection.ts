@@ -6,7 +6,8 @@ import { compiled, type WriteStep } from './write-step.js';
 
 export { compiled, type WriteStep };
 import type { Database } from './schema.js';
-import { migrateToLatest } from './migrate.js';
+import { migrateToLatest, requireCurrentSchema } from './migrate.js';
+import { existsSync } from 'node:fs';
 import { StorageError } from '../machines/errors.js';
 import { isPostgresUrl, openPostgresStore, type PostgresStore, writePostgresAtomically } from './postgres.js';
 import { groupCommit } from './sqlite-group-commit.js';
@@ -26,8 +27,10 @@ export type Store = SqliteStore | PostgresStore;
 export interface OpenStoreOptions {
   /** How long a writer waits for another process's lock before SQLITE_BUSY (ms). */
   busyTimeoutMs?: number;
-  /** Run migrations on open (default true). */
+  /** Run migrations on open (default true); false: the schema must already be current (SCHEMA_NOT_CURRENT otherwise). */
   migrate?: boolean;
+  /** Create a SQLite file that does not exist (default true); false: DATABASE_NOT_FOUND. */
+  create?: boolean;
   /** PostgreSQL: connections in the pool (default 10). */
   poolSize?: number;
   /** PostgreSQL: accept a server with fsync off (default: HOLDFAST_ALLOW_UNSAFE_FSYNC=1). Tests only. */
@@ -46,9 +49,13 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
  */
 export async function openSqliteStore(path: string, options: OpenStoreOptions = {}): Promise<SqliteStore> {
   let native: BetterSqlite3.Database;
+  const create = options.create ?? true;
   try {
-    native = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 10_000 });
+    native = new BetterSqlite3(path, { timeout: options.busyTimeoutMs ?? 10_000, fileMustExist: !create && path !== ':memory:' });
   } catch (error) {
+    if (!create && (error as { code?: string }).code === 'SQLITE_CANTOPEN' && !existsSync(path)) {
+      throw new StorageError('DATABASE_NOT_FOUND', `no database at ${path}: check --db (or HOLDFAST_DB), or create one with \`holdfast migrate\``);
+    }
     throw new StorageError('DATABASE_UNAVAILABLE', `cannot open database ${path}: ${(error as Error).message}`);
   }
   try {
@@ -64,13 +71,12 @@ export async function openSqliteStore(path: string, options: OpenStoreOptions = 
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
   const store: SqliteStore = { db, dialect: 'sqlite', native, close: () => db.destroy() };
-  if (options.migrate ?? true) {
-    try {
-      await migrateToLatest(db);
-    } catch (error) {
-      await db.destroy();
-      throw error;
-    }
+  try {
+    if (options.migrate ?? true) await migrateToLatest(db);
+    else await requireCurrentSchema(db, path);
+  } catch (error) {
+    await db.destroy();
+    throw error;
   }
   return store;
 }

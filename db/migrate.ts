@@ -40,3 +40,20 @@ export async function appliedMigrations(db: Kysely<Database>): Promise<string[]>
   const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
   return rows.map((r) => r.name);
 }
+
+/**
+ * Throws unless every migration is applied — for commands that only read and must not create or
+ * change tables (a mistyped database is reported, not silently initialised).
+ */
+export async function requireCurrentSchema(db: Kysely<Database>, where: string): Promise<void> {
+  let applied: string[];
+  try {
+    applied = await appliedMigrations(db);
+  } catch {
+    throw new StorageError('DATABASE_NOT_INITIALIZED', `${where} has no holdfast tables: check --db (or HOLDFAST_DB), or create them with \`holdfast migrate\``);
+  }
+  const missing = Object.keys(MIGRATIONS).filter((name) => !applied.includes(name));
+  if (missing.length > 0) {
+    throw new StorageError('SCHEMA_NOT_CURRENT', `${where} needs migrations ${missing.join(', ')}: run \`holdfast migrate\` first`);
+  }
+}

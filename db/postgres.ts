@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
-import { migrateToLatest } from './migrate.js';
+import { migrateToLatest, requireCurrentSchema } from './migrate.js';
 import { StorageError } from '../machines/errors.js';
 import { compiled, type WriteStep } from './write-step.js';
 import { redactUrl, redactUrlsInText } from './redact-url.js';
@@ -107,6 +107,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       );
     }
     if (options.migrate ?? true) await migrateToLatest(db);
+    else await requireCurrentSchema(db, redactUrl(url));
   } catch (error) {
     await db.destroy().catch(() => undefined);
     if (error instanceof StorageError) throw error;

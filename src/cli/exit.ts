@@ -24,13 +24,18 @@ export function describeError(error: unknown): { code: string; message: string }
   return { code, message: redactUrlsInText(message.replace(/\s*\n\s*/g, ' ').trim()) };
 }
 
-/** Prints the error for a person (and, with --json, for a program) and exits. */
-export function reportAndExit(error: unknown, options: { json?: boolean } = {}): never {
+/** Prints the error for a person (and, with --json, for a program) and returns the exit code. */
+export function reportError(error: unknown, options: { json?: boolean; debug?: boolean } = {}): number {
   const code = exitCodeFor(error);
-  if (error instanceof CommanderError && ALREADY_PRINTED.has(error.code)) process.exit(code);
+  if (error instanceof CommanderError && ALREADY_PRINTED.has(error.code)) return code;
   const described = describeError(error);
   process.stderr.write(`holdfast: ${described.message}\n`);
   if (options.json) process.stdout.write(`${JSON.stringify({ error: described })}\n`);
-  if (process.env.HOLDFAST_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${redactUrlsInText(error.stack)}\n`);
-  process.exit(code);
+  if (options.debug && error instanceof Error && error.stack) process.stderr.write(`${redactUrlsInText(error.stack)}\n`);
+  return code;
+}
+
+/** Prints the error and exits with its code. */
+export function reportAndExit(error: unknown, options: { json?: boolean } = {}): never {
+  process.exit(reportError(error, { ...options, debug: Boolean(process.env.HOLDFAST_DEBUG) }));
 }

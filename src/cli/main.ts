@@ -1,14 +1,8 @@
 #!/usr/bin/env node
 // The `holdfast` command line: the only place that turns errors into exit codes and messages.
-import { buildProgram } from './program.js';
-import { reportAndExit } from './exit.js';
+import { runCli } from './run-cli.js';
 
-// Read from argv, not from commander, so that errors commander raises while parsing (an unknown
-// option, a missing argument) are reported as JSON too.
-const args = process.argv.slice(2);
-const end = args.indexOf('--');
-const json = (end === -1 ? args : args.slice(0, end)).includes('--json');
-
-buildProgram()
-  .parseAsync(process.argv)
-  .catch((error: unknown) => reportAndExit(error, { json }));
+// A failure exits at once (with its code); a success ends when the command's work is done.
+void runCli(process.argv.slice(2)).then((code) => {
+  if (code !== 0) process.exit(code);
+});

@@ -4,25 +4,34 @@ import pino from 'pino';
 import { logRedactor } from '../gateways/redact.js';
 import { configuredSecrets } from '../config/configured-secrets.js';
 import { type Clock, systemClock } from '../clock.js';
-import { type HoldfastConfig, loadConfig } from '../config/load-config.js';
+import { type ResolvedConfig, resolveConfig } from '../config/resolve-config.js';
 import { type Holdfast, openHoldfast } from '../holds/holdfast.js';
 
 /** An open holdfast with the configuration it was opened with. */
 export interface CliSession {
   hf: Holdfast;
-  config: HoldfastConfig;
+  config: ResolvedConfig;
   close(): Promise<void>;
 }
 
-/** Loads the configuration, builds the gateways and opens (creating and migrating) the database. */
+/**
+ * What a command may do to the database: `read` never creates or migrates (an empty or outdated one
+ * is refused), `write` migrates an existing one, `create` may also create it (only `migrate`, and
+ * `authorize`/`track` with --create-db).
+ */
+export type DatabaseAccess = 'read' | 'write' | 'create';
+
+/** Resolves the one configuration, builds the gateways and opens the database as `access` allows. */
 export async function openCliHoldfast(options: {
-  db: string;
+  /** --db, when given (it wins over HOLDFAST_DB and the file). */
+  db?: string | undefined;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   /** Log level and file descriptor; default: HOLDFAST_LOG_LEVEL or silent, on stderr. */
   log?: { level: string; fd: 1 | 2 };
   /** Build the configured gateways (default true); read-only commands skip them and their HTTP client. */
   gateways?: boolean;
+  access: DatabaseAccess;
 }): Promise<CliSession> {
   const env = options.env ?? process.env;
   const clock = options.clock ?? systemClock;
@@ -30,9 +39,18 @@ export async function openCliHoldfast(options: {
   // Configured credentials are removed from every log line, wherever a gateway or an error echoes them.
   const logger = pino({ name: 'holdfast', level: log.level, formatters: { log: logRedactor(configuredSecrets(env)) } }, pino.destination(log.fd));
   // Configuration first: a bad config file must not leave a freshly created database behind.
-  const config = loadConfig(env);
+  const config = resolveConfig({ env, options: { database: options.db } });
   const gateways = options.gateways === false ? [] : (await import('../config/configured-gateways.js')).configuredGateways(env, { clock, logger });
-  const hf = await openHoldfast({ database: options.db, gateways, policy: config.policy, clock, logger, actor: 'cli' });
+  const hf = await openHoldfast({
+    database: config.database.value,
+    gateways,
+    clock,
+    logger,
+    actor: 'cli',
+    env,
+    create: options.access === 'create',
+    migrate: options.access !== 'read',
+  });
   return {
     hf,
     config,

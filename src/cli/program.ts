@@ -3,18 +3,21 @@
 // --json, tables otherwise). Errors propagate to main.ts, the only place that maps them to exits.
 // Commands are imported when they run, so `holdfast list` does not load the daemon, the simulator
 // or the HTTP client at start-up.
-import { Command } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import type { Holdfast } from '../holds/holdfast.js';
 import { systemClock } from '../clock.js';
 import { sweepReportText } from './render/sweep-report-text.js';
 import { parsePort } from './parse-args.js';
 import { ConfigError } from '../errors.js';
 import { holdDetailToJson, holdToJson } from '../../machines/hold-json.js';
-import type { HoldfastConfig } from '../config/load-config.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { DatabaseAccess } from './open-cli-holdfast.js';
 import { holdDetailText } from './render/hold-detail-text.js';
 import { holdListText } from './render/hold-list-text.js';
 import { holdText } from './render/hold-text.js';
 import { statsText } from './render/stats-text.js';
+import { configText } from './render/config-text.js';
 import { type TerminalStyle, terminalStyle } from './render/terminal-style.js';
 import { toIsoTime } from '../time/parse-iso-time.js';
 
@@ -24,19 +27,17 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
-/** The database path from --db, $HOLDFAST_DB, or ./holdfast.db. */
-export function resolveDbPath(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return option ?? (env.HOLDFAST_DB || undefined) ?? './holdfast.db';
-}
-
-/** Opens holdfast from the global options and the environment, runs `fn`, and closes it. */
+/**
+ * Opens holdfast from the global options and the one configuration, runs `fn`, and closes it.
+ * `access` says what the command may do to the database (read-only commands create and migrate nothing).
+ */
 export async function withHoldfast<T>(
   program: Command,
-  fn: (hf: Holdfast, config: HoldfastConfig) => Promise<T>,
-  options: { gateways?: boolean } = {},
+  fn: (hf: Holdfast, config: ResolvedConfig) => Promise<T>,
+  options: { gateways?: boolean; access?: DatabaseAccess } = {},
 ): Promise<T> {
   const { openCliHoldfast } = await import('./open-cli-holdfast.js');
-  const session = await openCliHoldfast({ db: resolveDbPath(program.opts<GlobalOptions>().db), gateways: options.gateways ?? true });
+  const session = await openCliHoldfast({ db: program.opts<GlobalOptions>().db, gateways: options.gateways ?? true, access: options.access ?? 'write' });
   try {
     return await fn(session.hf, session.config);
   } finally {
@@ -56,11 +57,20 @@ export function emit<T>(program: Command, value: T, json: (v: T) => unknown, tex
 export function buildProgram(): Command {
   const program = new Command('holdfast')
     .description('Authorization-hold lifecycle manager: capture or void every card hold before its window lapses, exactly once.')
-    .option('--db <path>', 'SQLite database file (default: $HOLDFAST_DB or ./holdfast.db)')
+    .version(packageJson.version, '--version', 'print the version')
+    .option('--db <path>', 'SQLite database file or postgres:// URL (default: $HOLDFAST_DB, the config file\'s database, ./holdfast.db)')
     .option('--json', 'machine-readable JSON on stdout')
     .exitOverride()
     // main.ts prints commander's errors as one line, like every other error.
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
+  // Every missing required option in one error, instead of commander's one at a time.
+  program.hook('preSubcommand', (_program, command) => {
+    for (const option of command.options) {
+      if (option.mandatory) REQUIRED.add(option);
+      option.mandatory = false;
+    }
+  });
+  program.hook('preAction', (_program, command) => requireAll(command));
   for (const register of [
     registerAuthorize,
     registerTrack,
@@ -75,11 +85,24 @@ export function buildProgram(): Command {
     registerSweep,
     registerDaemon,
     registerMigrate,
+    registerConfig,
     registerDemo,
   ]) {
     register(program);
   }
   return program;
+}
+
+const REQUIRED = new WeakSet<Option>();
+
+// Options declared with requiredOption are checked here, all at once, before the action runs.
+function requireAll(command: Command): void {
+  const values = command.opts<Record<string, unknown>>();
+  const missing = command.options.filter((o) => REQUIRED.has(o) && values[o.attributeName()] === undefined).map((o) => `'${o.flags}'`);
+  if (missing.length > 0) {
+    const what = missing.length === 1 ? `required option ${missing[0]} not specified` : `required options ${missing.join(', ')} not specified`;
+    throw new CommanderError(2, 'commander.missingMandatoryOptionValue', `error: ${what}`);
+  }
 }
 
 /** `holdfast authorize`. */
@@ -94,8 +117,10 @@ export function registerAuthorize(program: Command): void {
     .option('--order <id>', 'your order id')
     .option('--on-expiry <plan>', 'capture or void at actBy (default void)')
     .option('--idempotency-key <key>', 'the same key with the same parameters returns the same hold')
-    .action(async (options: { gateway: string; amount: string; currency: string; subscriptionId: string; order?: string; onExpiry?: string; idempotencyKey?: string }) => {
-      const hold = await withHoldfast(program, async (hf) => (await import('./commands/authorize.js')).authorizeCommand(hf, options));
+    .option('--create-db', 'create the database when it does not exist yet')
+    .action(async (options: { gateway: string; amount: string; currency: string; subscriptionId: string; order?: string; onExpiry?: string; idempotencyKey?: string; createDb?: boolean }) => {
+      const access = options.createDb ? 'create' : 'write';
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/authorize.js')).authorizeCommand(hf, options), { access });
       emit(program, hold, holdToJson, holdText);
     });
 }
@@ -114,8 +139,10 @@ export function registerTrack(program: Command): void {
     .option('--subscription-id <id>', "the gateway's stored-card (subscription) id")
     .option('--order <id>', 'your order id')
     .option('--on-expiry <plan>', 'capture or void at actBy (default void)')
-    .action(async (options: { gateway: string; ref: string; amount: string; currency: string; authorizedAt: string; cardType?: string; subscriptionId?: string; order?: string; onExpiry?: string }) => {
-      const hold = await withHoldfast(program, async (hf) => (await import('./commands/track.js')).trackCommand(hf, options));
+    .option('--create-db', 'create the database when it does not exist yet')
+    .action(async (options: { gateway: string; ref: string; amount: string; currency: string; authorizedAt: string; cardType?: string; subscriptionId?: string; order?: string; onExpiry?: string; createDb?: boolean }) => {
+      const access = options.createDb ? 'create' : 'write';
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/track.js')).trackCommand(hf, options), { access });
       emit(program, hold, holdToJson, holdText);
     });
 }
@@ -131,7 +158,7 @@ export function registerList(program: Command): void {
     .option('--expiring-within <duration>', 'open holds whose act-by is within this (36h, 2d) or past')
     .option('--limit <n>', 'at most this many holds (default 100)')
     .action(async (options: { state?: string; gateway?: string; order?: string; expiringWithin?: string; limit?: string }) => {
-      const result = await withHoldfast(program, async (hf) => (await import('./commands/list.js')).listCommand(hf, options), { gateways: false });
+      const result = await withHoldfast(program, async (hf) => (await import('./commands/list.js')).listCommand(hf, options), { gateways: false, access: 'read' });
       emit(program, result, (r) => r.holds.map(holdToJson), holdListText);
     });
 }
@@ -143,7 +170,7 @@ export function registerShow(program: Command): void {
     .description('a hold with its transitions and gateway exchanges')
     .argument('<hold-id>')
     .action(async (holdId: string) => {
-      const result = await withHoldfast(program, async (hf) => (await import('./commands/show.js')).showCommand(hf, { holdId }), { gateways: false });
+      const result = await withHoldfast(program, async (hf) => (await import('./commands/show.js')).showCommand(hf, { holdId }), { gateways: false, access: 'read' });
       emit(program, result, (r) => holdDetailToJson(r.hold, r.history), holdDetailText);
     });
 }
@@ -222,7 +249,7 @@ export function registerStats(program: Command): void {
     .command('stats')
     .description('holds per state and currency, amounts reaching act-by, expired-uncaptured')
     .action(async () => {
-      const stats = await withHoldfast(program, async (hf) => (await import('./commands/stats.js')).statsCommand(hf), { gateways: false });
+      const stats = await withHoldfast(program, async (hf) => (await import('./commands/stats.js')).statsCommand(hf), { gateways: false, access: 'read' });
       emit(program, stats, (s) => ({ ...s, at: toIsoTime(s.at) }), statsText);
     });
 }
@@ -233,8 +260,19 @@ export function registerMigrate(program: Command): void {
     .command('migrate')
     .description('create the database if needed and bring its schema up to date')
     .action(async () => {
-      const result = await (await import('./commands/migrate.js')).migrateCommand({ db: resolveDbPath(program.opts<GlobalOptions>().db) });
+      const result = await (await import('./commands/migrate.js')).migrateCommand({ db: program.opts<GlobalOptions>().db });
       emit(program, result, (r) => r, (r) => `database ${r.database} is at schema ${r.schema}`);
+    });
+}
+
+/** `holdfast config`. */
+export function registerConfig(program: Command): void {
+  program
+    .command('config')
+    .description('the effective configuration, each value with where it came from (options, environment, file, default)')
+    .action(async () => {
+      const result = (await import('./commands/config.js')).configCommand({ db: program.opts<GlobalOptions>().db });
+      emit(program, result, (r) => r, (r, style) => `${r.file === null ? 'no configuration file' : `configuration file ${r.file}`}\n${configText(r.settings, style)}`);
     });
 }
 
@@ -249,7 +287,7 @@ export function registerSweep(program: Command): void {
       const report = await withHoldfast(program, async (hf, config) =>
         (await import('./commands/sweep.js')).sweepCommand(hf, {
           dryRun: options.dryRun === true,
-          ...(config.sweep.concurrency === undefined ? {} : { concurrency: config.sweep.concurrency }),
+          concurrency: config.concurrency.value,
           // A bar only for people watching a terminal, drawn on stderr so stdout stays the report.
           progress: !json && process.stdout.isTTY ? { stream: process.stderr, minHolds: process.stdout.rows ?? 24 } : null,
         }),
@@ -263,7 +301,7 @@ export function registerDaemon(program: Command): void {
   program
     .command('daemon')
     .description('sweep at start and then on a schedule until SIGTERM/SIGINT; JSON logs on stdout')
-    .option('--schedule <cron>', 'cron expression for sweeps (default: config sweep.schedule, else every 5 minutes)')
+    .option('--schedule <cron>', 'cron expression for sweeps (default: $HOLDFAST_SWEEP_SCHEDULE, the config file\'s sweep.schedule, every 5 minutes)')
     .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>')
     .action(async (options: { schedule?: string; metricsPort?: string }) => {
       const { validate: isCronExpression } = await import('node-cron');
@@ -272,15 +310,16 @@ export function registerDaemon(program: Command): void {
       }
       const metricsPort = options.metricsPort === undefined ? undefined : parsePort(options.metricsPort);
       const { openCliHoldfast } = await import('./open-cli-holdfast.js');
-      const session = await openCliHoldfast({ db: resolveDbPath(program.opts<GlobalOptions>().db), log: { level: process.env.HOLDFAST_LOG_LEVEL ?? 'info', fd: 1 } });
-      const schedule = options.schedule ?? session.config.sweep.schedule;
+      const session = await openCliHoldfast({ db: program.opts<GlobalOptions>().db, log: { level: process.env.HOLDFAST_LOG_LEVEL ?? 'info', fd: 1 }, access: 'write' });
+      const { config } = session;
       try {
         await (await import('./commands/daemon.js')).daemonCommand(session.hf, {
-          ...(schedule === undefined ? {} : { schedule }),
+          schedule: options.schedule ?? config.schedule.value,
           ...(metricsPort === undefined ? {} : { metricsPort }),
-          ...(session.config.sweep.concurrency === undefined ? {} : { concurrency: session.config.sweep.concurrency }),
-          webhookUrl: process.env.HOLDFAST_WEBHOOK_URL || session.config.webhook?.url || null,
-          webhookSecret: process.env.HOLDFAST_WEBHOOK_SECRET || undefined,
+          concurrency: config.concurrency.value,
+          webhookUrl: config.webhookUrl.value,
+          webhookSecret: process.env.HOLDFAST_WEBHOOK_SECRET?.trim() || undefined,
+          expiringSoonMs: config.expiringSoonMs.value,
         });
       } finally {
         await session.close().catch(() => undefined);

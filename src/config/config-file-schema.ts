@@ -23,6 +23,8 @@ const cardWindows = z.strictObject({ credit: duration.optional(), debit: duratio
 
 /** holdfast.config.json, validated; durations come out as milliseconds. */
 export const ConfigFileSchema = z.strictObject({
+  /** A SQLite file path or a postgres:// URL. */
+  database: z.string().min(1).optional(),
   /** Authorization windows per gateway and card type; only ever shorter than the documented ones. */
   windows: z.record(z.string().min(1), cardWindows).optional(),
   /** How long before expiresAt holdfast acts (actBy = expiresAt − leadTime). */
@@ -33,7 +35,7 @@ export const ConfigFileSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(64).optional(),
     })
     .optional(),
-  webhook: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }).optional(),
+  webhook: z.strictObject({ url: z.url({ protocol: /^https?$/ }), expiringSoon: duration.optional() }).optional(),
 });
 
 /** The parsed contents of holdfast.config.json. */

@@ -6,6 +6,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Holdfast } from '../holds/holdfast.js';
 import { ConfigError } from '../errors.js';
 import { checkLeadTime } from '../policy/expiry-policy.js';
+import { longestInterval } from '../config/cron-interval.js';
 import { createMetrics } from './metrics.js';
 import type { SweepOptions, SweepReport } from '../sweeper/sweep.js';
 import { engineOf } from '../holds/internals.js';
@@ -151,15 +152,3 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
   };
 }
 
-/** The longest gap between consecutive runs of a cron schedule over its next 200 runs (ms). */
-export function longestInterval(schedule: string): number {
-  const probe = cron.createTask(schedule, () => undefined);
-  try {
-    const runs = probe.getNextRuns(200).map((d) => d.getTime());
-    let longest = 0;
-    for (let i = 1; i < runs.length; i++) longest = Math.max(longest, runs[i]! - runs[i - 1]!);
-    return longest;
-  } finally {
-    void probe.destroy();
-  }
-}

@@ -15,6 +15,7 @@ import { type StoredHold, toHold } from '../../db/stored-hold.js';
 import { findHoldIdByGatewayRef, insertExchange, insertTransition, updateHold } from '../../db/holds.repository.js';
 import { outboxInsert } from './outbox.js';
 import type { Clock } from '../clock.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
 import { type ExpiryPolicy, windowFor } from '../policy/expiry-policy.js';
 import type { AuthorizeOutcome, CaptureOutcome, CardInput, ExchangeRecord, Gateway, VoidOutcome } from '../gateways/types.js';
 import {
@@ -95,10 +96,23 @@ export interface PerformOptions {
   callSlot?: (<T>(call: () => Promise<T>) => Promise<T>) | undefined;
 }
 
+/** What an engine is set up with besides its store, gateways, policy, clock and logger. */
+export interface EngineSettings {
+  /** Secrets (a webhook secret, tokens) removed from everything stored or logged, besides the gateways' own. */
+  secrets?: readonly string[];
+  /** Whether transitions write webhook events to the outbox (default true). */
+  webhooks?: boolean;
+  config?: ResolvedConfig;
+}
+
 /** Applies events to holds and performs the gateway calls they name. */
 export class HoldEngine {
   private readonly exchangeObservers: ((observation: ExchangeObservation) => void)[] = [];
   private readonly secrets: readonly string[];
+  /** Webhooks are configured: transitions write their events to the outbox (none while off). */
+  readonly webhooks: boolean;
+  /** The configuration this instance was opened with (null when built directly). */
+  readonly config: ResolvedConfig | null;
 
   constructor(
     readonly store: Store,
@@ -106,9 +120,11 @@ export class HoldEngine {
     readonly policy: ExpiryPolicy,
     readonly clock: Clock,
     readonly logger: Logger,
-    extraSecrets: readonly string[] = [],
+    settings: EngineSettings = {},
   ) {
-    this.secrets = [...extraSecrets, ...[...gateways.values()].flatMap((g) => g.secrets ?? [])];
+    this.secrets = [...(settings.secrets ?? []), ...[...gateways.values()].flatMap((g) => g.secrets ?? [])];
+    this.webhooks = settings.webhooks ?? true;
+    this.config = settings.config ?? null;
   }
 
   /** Registers a listener told about every gateway exchange (for metrics); returns its remover. */
@@ -184,7 +200,9 @@ export class HoldEngine {
     ];
     if (options.exchange) steps.push({ query: this.exchangeInsert(hold, options.exchange, now) });
     // Webhook events go into the outbox in the same transaction: never lost, never sent for a write that lost.
-    for (const type of eventsForTransition(event, hold.state, step.state, hold.context)) steps.push({ query: outboxInsert(db, type, this.view(next), now) });
+    if (this.webhooks) {
+      for (const type of eventsForTransition(event, hold.state, step.state, hold.context)) steps.push({ query: outboxInsert(db, type, this.view(next), now) });
+    }
     if (!(await writeAtomically(this.store, steps))) throw new ConflictError(hold.id);
     return { hold: next, effects: step.effects };
   }

@@ -3,16 +3,33 @@ import type { Logger } from 'pino';
 import type { HoldState, OnExpiry, Resolution } from '../../machines/hold.machine.js';
 import type { Actor, CardType, Hold } from '../../machines/hold-types.js';
 import type { Clock } from '../clock.js';
-import type { ExpiryPolicy } from '../policy/expiry-policy.js';
+import type { ExpiryPolicy, GatewayWindows } from '../policy/expiry-policy.js';
 import type { CardInput, Gateway } from '../gateways/types.js';
 
+/**
+ * How to open holdfast. Every setting not given here comes from the one configuration the CLI and
+ * the daemon read too: the environment, then the configuration file, then the default.
+ */
 export interface OpenHoldfastOptions {
-  /** A SQLite file path or a `postgres://` URL (created/migrated as needed). Default `./holdfast.db`. */
+  /** A SQLite file path or a `postgres://` URL. Default: $HOLDFAST_DB, the file's `database`, `./holdfast.db`. */
   database?: string;
+  /** Create the SQLite file when it does not exist (default true); false: a missing database is DATABASE_NOT_FOUND. */
+  create?: boolean;
+  /** Bring the schema up to date on open (default true); false: an outdated or empty database is refused, nothing is created. */
+  migrate?: boolean;
   /** The gateways holds may use, by name. Default: Kushki and/or PayCertify from the environment. */
   gateways?: Gateway[];
-  /** Windows and lead time; defaults to the gateways' documented windows and 24 h. */
+  /** Windows and lead time as one object (wins over `leadTimeMs` and `windows`). */
   policy?: ExpiryPolicy;
+  /** How long before expiresAt holds are acted on. Default: $HOLDFAST_LEAD_TIME, the file's `leadTime`, 24 h. */
+  leadTimeMs?: number;
+  /** Shorter windows per gateway and card type. Default: the file's `windows`, the documented ones. */
+  windows?: Record<string, Partial<GatewayWindows>>;
+  /** Webhook receiver: outbox rows are written only while one is configured. Default: $HOLDFAST_WEBHOOK_URL, the file's `webhook.url`, none. */
+  webhookUrl?: string | null;
+  /** The environment to read (default process.env) and the directory of holdfast.config.json (default cwd). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
   clock?: Clock;
   logger?: Logger;
   /** Who is acting, for the transition journal (default `api`; the CLI passes `cli`). */

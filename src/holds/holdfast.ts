@@ -7,7 +7,7 @@ import type { Actor, Hold, HoldHistory } from '../../machines/hold-types.js';
 import { openStore } from '../../db/connection.js';
 import { configuredSecrets } from '../config/configured-secrets.js';
 import { systemClock } from '../clock.js';
-import { createExpiryPolicy } from '../policy/expiry-policy.js';
+import { resolveConfig } from '../config/resolve-config.js';
 import type { Gateway } from '../gateways/types.js';
 import { logRedactor } from '../gateways/redact.js';
 import { HoldfastError } from '../errors.js';
@@ -47,18 +47,30 @@ export interface Holdfast {
   close(): Promise<void>;
 }
 
-/** Opens holdfast on a database file with the given gateways, policy, clock and logger. */
+/** Opens holdfast with the given options, the rest from the one configuration (environment, file, defaults). */
 export async function openHoldfast(options: OpenHoldfastOptions = {}): Promise<Holdfast> {
-  const secrets = [...(options.secrets ?? []), ...configuredSecrets(process.env)];
+  const env = options.env ?? process.env;
+  const config = resolveConfig({
+    env,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    options: {
+      database: options.database,
+      leadTimeMs: options.policy?.leadTimeMs ?? options.leadTimeMs,
+      windows: options.policy?.windows ?? options.windows,
+      webhookUrl: options.webhookUrl,
+      extraGatewayNames: options.gateways?.map((g) => g.name),
+    },
+  });
+  const secrets = [...(options.secrets ?? []), ...configuredSecrets(env)];
   // The library logs nothing unless given a logger (the CLI and the daemon pass theirs).
   const logger = options.logger ?? pino({ level: 'silent', formatters: { log: logRedactor(secrets) } });
   const clock = options.clock ?? systemClock;
   const gateways = new Map<string, Gateway>();
   // The adapters (and their HTTP client) load only when the environment is to configure them.
-  const configured = options.gateways ?? (await import('../gateways/from-env.js')).gatewaysFromEnv(process.env, { clock, logger });
+  const configured = options.gateways ?? (await import('../gateways/from-env.js')).gatewaysFromEnv(env, { clock, logger });
   for (const gateway of configured) gateways.set(gateway.name, gateway);
-  const store = await openStore(options.database ?? './holdfast.db');
-  const engine = new HoldEngine(store, gateways, options.policy ?? createExpiryPolicy(), clock, logger, secrets);
+  const store = await openStore(config.database.value, { create: options.create ?? true, migrate: options.migrate ?? true });
+  const engine = new HoldEngine(store, gateways, options.policy ?? config.policy, clock, logger, { secrets, webhooks: config.webhookUrl.value !== null, config });
   const hf = new HoldfastApi(engine, options.actor ?? 'api');
   registerEngine(hf, engine);
   return hf;

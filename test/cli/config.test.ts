@@ -1,10 +1,14 @@
-// Configuration: holdfast.config.json validated with zod, HOLDFAST_LEAD_TIME, and the fake gateway
-// testing aid. Every refusal is a ConfigError (the CLI exits 2) naming the file or variable.
+// The one configuration: options over the environment over holdfast.config.json over defaults, the
+// same for the library and the CLI, with each value's source; and the fake gateway testing aid.
+// Every refusal is a ConfigError (the CLI exits 2) naming the file or variable.
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/harness.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
+import { configCommand } from '../../src/cli/commands/config.js';
+import { openHoldfast } from '../../src/holds/holdfast.js';
+import { FakeGateway } from '../../src/gateways/fake/index.js';
 import { fakeGatewayFromEnv } from '../../src/config/fake-gateway-from-env.js';
 import { configuredGateways } from '../../src/config/configured-gateways.js';
 import { DAY_MS, DOCUMENTED_WINDOWS, HOUR_MS } from '../../src/policy/expiry-policy.js';
@@ -34,55 +38,109 @@ const write = (name: string, content: unknown) => {
   return path;
 };
 
-describe('loadConfig', () => {
-  it('uses the documented windows and a 24 h lead time without a file', () => {
-    const config = loadConfig({}, { cwd: dir });
-    expect(config).toEqual({ source: null, policy: { windows: DOCUMENTED_WINDOWS, leadTimeMs: 24 * HOUR_MS }, sweep: {}, webhook: null });
+const load = (env: NodeJS.ProcessEnv, options = {}) => resolveConfig({ env, cwd: dir, options });
+
+describe('resolveConfig', () => {
+  it('uses the documented windows, a 24 h lead time and the defaults without a file', () => {
+    const config = load({});
+    expect(config.file).toBeNull();
+    expect(config.policy).toEqual({ windows: DOCUMENTED_WINDOWS, leadTimeMs: 24 * HOUR_MS });
+    expect(config.database).toEqual({ value: './holdfast.db', source: 'default' });
+    expect(config.schedule).toEqual({ value: '*/5 * * * *', source: 'default' });
+    expect(config.concurrency).toEqual({ value: 8, source: 'default' });
+    expect(config.webhookUrl).toEqual({ value: null, source: 'default' });
   });
 
-  it('reads ./holdfast.config.json: windows as durations or ms, lead time, sweep and webhook', () => {
+  it('reads ./holdfast.config.json: database, windows as durations or ms, lead time, sweep and webhook', () => {
     const path = write('holdfast.config.json', {
+      database: 'shop.db',
       windows: { kushki: { debit: '6d', credit: 20 * DAY_MS } },
       leadTime: '36h',
       sweep: { schedule: '*/10 * * * *', concurrency: 2 },
       webhook: { url: 'https://ops.example.com/holdfast' },
     });
-    const config = loadConfig({}, { cwd: dir });
-    expect(config.source).toBe(path);
+    const config = load({ HOLDFAST_WEBHOOK_SECRET: 's3cret' });
+    expect(config.file).toBe(path);
+    expect(config.database).toEqual({ value: 'shop.db', source: `file ${path}: database` });
     expect(config.policy.windows.kushki).toEqual({ debit: 6 * DAY_MS, credit: 20 * DAY_MS });
-    expect(config.policy.leadTimeMs).toBe(36 * HOUR_MS);
-    expect(config.sweep).toEqual({ schedule: '*/10 * * * *', concurrency: 2 });
-    expect(config.webhook).toEqual({ url: 'https://ops.example.com/holdfast' });
+    expect(config.leadTimeMs).toEqual({ value: 36 * HOUR_MS, source: `file ${path}: leadTime` });
+    expect([config.schedule.value, config.concurrency.value]).toEqual(['*/10 * * * *', 2]);
+    expect(config.webhookUrl.value).toBe('https://ops.example.com/holdfast');
   });
 
-  it('takes the path from HOLDFAST_CONFIG and the lead time from HOLDFAST_LEAD_TIME over the file', () => {
-    write('custom.json', { leadTime: '36h' });
-    expect(loadConfig({ HOLDFAST_CONFIG: 'custom.json', HOLDFAST_LEAD_TIME: '2d' }, { cwd: dir }).policy.leadTimeMs).toBe(2 * DAY_MS);
+  it('options win over the environment, which wins over the file', () => {
+    write('custom.json', { leadTime: '36h', database: 'file.db', sweep: { concurrency: 2 } });
+    const env = { HOLDFAST_CONFIG: 'custom.json', HOLDFAST_LEAD_TIME: '2d', HOLDFAST_DB: 'env.db', HOLDFAST_SWEEP_CONCURRENCY: '3' };
+    const fromEnv = load(env);
+    expect([fromEnv.leadTimeMs, fromEnv.database, fromEnv.concurrency]).toEqual([
+      { value: 2 * DAY_MS, source: 'env HOLDFAST_LEAD_TIME' },
+      { value: 'env.db', source: 'env HOLDFAST_DB' },
+      { value: 3, source: 'env HOLDFAST_SWEEP_CONCURRENCY' },
+    ]);
+    const fromOptions = load(env, { leadTimeMs: 3 * DAY_MS, database: 'option.db' });
+    expect([fromOptions.leadTimeMs, fromOptions.database]).toEqual([{ value: 3 * DAY_MS, source: 'option' }, { value: 'option.db', source: 'option' }]);
   });
 
-  it('refuses a missing explicit file, broken JSON, unknown keys, bad durations, cron, concurrency and URL', () => {
-    expect(configError(() => loadConfig({ HOLDFAST_CONFIG: 'nope.json' }, { cwd: dir }))).toMatch(/nope\.json: no such file/);
+  it('refuses a missing explicit file, broken JSON, unknown keys and gateways, bad durations, cron, concurrency and URL', () => {
+    expect(configError(() => load({ HOLDFAST_CONFIG: 'nope.json' }))).toMatch(/nope\.json: no such file/);
     write('broken.json', '{ "leadTime": ');
-    expect(configError(() => loadConfig({ HOLDFAST_CONFIG: 'broken.json' }, { cwd: dir }))).toMatch(/cannot read config .*broken\.json/);
+    expect(configError(() => load({ HOLDFAST_CONFIG: 'broken.json' }))).toMatch(/cannot read config .*broken\.json/);
     const cases: [unknown, RegExp][] = [
       [{ leadtime: '1d' }, /leadtime/],
       [{ leadTime: '1 day' }, /leadTime: invalid duration/],
       [{ windows: { kushki: { debit: '1x' } } }, /windows\.kushki\.debit/],
       [{ windows: { kushki: { prepaid: '1d' } } }, /prepaid/],
+      [{ windows: { kushky: { debit: '6d' } } }, /unknown gateway "kushky" \(known: kushki, paycertify, fake\)/],
       [{ sweep: { schedule: 'every minute' } }, /sweep\.schedule: is not a valid cron expression/],
       [{ sweep: { concurrency: 0 } }, /sweep\.concurrency/],
       [{ webhook: { url: 'ftp://example.com' } }, /webhook\.url/],
       [{ windows: { kushki: { debit: '8d' } } }, /longer than the gateway's documented/],
       [{ leadTime: '7d' }, /lead time .* must be shorter/],
+      [{ leadTime: '10m' }, /leadTime: lead time 10m leaves no time to act: it must be at least 11m15s/],
+      [{ sweep: { schedule: '0 3 * * *' } }, /lead time 1d leaves no time to act: it must be at least 1d6m15s/],
+      [{ webhook: { url: 'https://ops.example.com/h' } }, /HOLDFAST_WEBHOOK_SECRET is not set/],
     ];
     for (const [content, message] of cases) {
       write('holdfast.config.json', content);
-      expect(configError(() => loadConfig({}, { cwd: dir }))).toMatch(message);
+      expect(configError(() => load({}))).toMatch(message);
     }
   });
 
-  it('refuses a bad HOLDFAST_LEAD_TIME', () => {
-    expect(configError(() => loadConfig({ HOLDFAST_LEAD_TIME: '24' }, { cwd: dir }))).toMatch(/HOLDFAST_LEAD_TIME/);
+  it('refuses a bad HOLDFAST_LEAD_TIME or HOLDFAST_SWEEP_CONCURRENCY', () => {
+    expect(configError(() => load({ HOLDFAST_LEAD_TIME: '24' }))).toMatch(/HOLDFAST_LEAD_TIME/);
+    expect(configError(() => load({ HOLDFAST_SWEEP_CONCURRENCY: 'many' }))).toMatch(/HOLDFAST_SWEEP_CONCURRENCY/);
+  });
+
+  it('the library reads the same configuration as the CLI', async () => {
+    write('holdfast.config.json', { leadTime: '36h', database: join(dir, 'shared.db') });
+    const hf = await openHoldfast({ gateways: [new FakeGateway()], cwd: dir, env: {} });
+    try {
+      const hold = await hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 's' });
+      expect(hold.actBy).toBe(hold.expiresAt! - 36 * HOUR_MS);
+      expect(readFileSync(join(dir, 'shared.db')).length).toBeGreaterThan(0);
+    } finally {
+      await hf.close();
+    }
+  });
+
+  it('holdfast config prints every value with its source and never a secret', () => {
+    write('holdfast.config.json', { leadTime: '36h', webhook: { url: 'https://ops.example.com/h' } });
+    const env = { HOLDFAST_WEBHOOK_SECRET: 'whsec-do-not-print', KUSHKI_PRIVATE_MERCHANT_ID: 'merchant-do-not-print', HOLDFAST_DB: 'postgres://app:pw@db.internal/holdfast' };
+    const previous = process.cwd();
+    process.chdir(dir);
+    try {
+      const { settings } = configCommand({ env });
+      const by = Object.fromEntries(settings.map((l) => [l.setting, l]));
+      expect(by.leadTime).toMatchObject({ value: '1d12h', source: expect.stringMatching(/^file .*holdfast\.config\.json: leadTime$/) });
+      expect(by.database).toMatchObject({ source: 'env HOLDFAST_DB' });
+      expect(by['webhook.secret']).toEqual({ setting: 'webhook.secret', value: 'set', source: 'env HOLDFAST_WEBHOOK_SECRET' });
+      expect(by['gateway.kushki']).toMatchObject({ value: 'enabled', source: 'env KUSHKI_PRIVATE_MERCHANT_ID' });
+      expect(by['windows.kushki.debit']).toMatchObject({ value: '7d', source: 'documented' });
+      const printed = JSON.stringify(settings);
+      for (const secret of ['whsec-do-not-print', 'merchant-do-not-print', ':pw@']) expect(printed).not.toContain(secret);
+    } finally {
+      process.chdir(previous);
+    }
   });
 });
 
@@ -121,8 +179,8 @@ describe('the README', () => {
     const example = /### Configuration file[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toBeDefined();
     write('holdfast.config.json', example!);
-    const config = loadConfig({}, { cwd: dir });
+    const config = load({ HOLDFAST_WEBHOOK_SECRET: 's' });
     expect(config.policy.windows.kushki).toEqual({ debit: 6 * DAY_MS, credit: 27 * DAY_MS });
-    expect(config.sweep).toEqual({ schedule: '*/5 * * * *', concurrency: 4 });
+    expect([config.schedule.value, config.concurrency.value]).toEqual(['*/5 * * * *', 4]);
   });
 });

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { quietSchedule, tempDir } from '../helpers/harness.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { ROOT } from '../helpers/processes.js';
 import { demoCommand } from '../../src/cli/commands/demo.js';
 
@@ -17,26 +17,26 @@ const FAKE = { HOLDFAST_FAKE_GATEWAY: '1' };
 const DAY = 86_400_000;
 
 describe('holdfast sweep', () => {
-  it('plans with --dry-run, then acts, through the real bin', async () => {
+  it('plans with --dry-run, then acts', async () => {
     const db = join(dir, 'sweep.db');
     const at = new Date(Date.now() - 6.5 * DAY).toISOString();
-    const tracked = await runCli(['--json', '--db', db, 'track', '--gateway', 'fake', '--ref', 'ref-1', '--amount', '12.34', '--currency', 'USD', '--authorized-at', at, '--card-type', 'debit', '--on-expiry', 'capture'], { cwd: dir, env: FAKE });
+    const tracked = await runCliInProcess(['--json', '--db', db, 'track', '--gateway', 'fake', '--ref', 'ref-1', '--amount', '12.34', '--currency', 'USD', '--authorized-at', at, '--card-type', 'debit', '--on-expiry', 'capture', '--create-db'], { cwd: dir, env: FAKE });
     expect(tracked.code, tracked.stderr).toBe(0);
     const id = JSON.parse(tracked.stdout).id as string;
 
-    const dry = await runCli(['--json', '--db', db, 'sweep', '--dry-run'], { cwd: dir, env: FAKE });
+    const dry = await runCliInProcess(['--json', '--db', db, 'sweep', '--dry-run'], { cwd: dir, env: FAKE });
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(dry.stdout);
     expect(plan).toMatchObject({ dryRun: true, totals: { planned: 1 }, items: [{ holdId: id, action: 'capture', amount: 1234, outcome: 'planned' }] });
 
-    const text = await runCli(['--db', db, 'sweep'], { cwd: dir, env: { ...FAKE, NO_COLOR: '1' } });
+    const text = await runCliInProcess(['--db', db, 'sweep'], { cwd: dir, env: { ...FAKE, NO_COLOR: '1' } });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(id);
     expect(text.stdout).toContain('12.34 USD');
     expect(text.stdout).toMatch(/1 hold\(s\): approved 1/);
     expect(text.stdout).not.toMatch(/\x1b\[/);
 
-    const again = await runCli(['--db', db, 'sweep'], { cwd: dir, env: FAKE });
+    const again = await runCliInProcess(['--db', db, 'sweep'], { cwd: dir, env: FAKE });
     expect(again.stdout.trim()).toBe('nothing was due');
   });
 });
@@ -45,7 +45,7 @@ describe('holdfast daemon', () => {
   it('sweeps at start, logs JSON lines, and exits 0 on SIGTERM', async () => {
     const db = join(dir, 'daemon.db');
     const at = new Date(Date.now() - 6.5 * DAY).toISOString();
-    const tracked = await runCli(['--db', db, 'track', '--gateway', 'fake', '--ref', 'ref-d', '--amount', '5.00', '--currency', 'PEN', '--authorized-at', at], { cwd: dir, env: FAKE });
+    const tracked = await runCliInProcess(['--db', db, 'track', '--gateway', 'fake', '--ref', 'ref-d', '--amount', '5.00', '--currency', 'PEN', '--authorized-at', at, '--create-db'], { cwd: dir, env: FAKE });
     expect(tracked.code, tracked.stderr).toBe(0);
     const child = spawn(process.execPath, ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/cli/main.ts'), '--db', db, 'daemon', '--schedule', quietSchedule()], {
       cwd: dir,

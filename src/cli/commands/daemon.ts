@@ -10,6 +10,7 @@ export interface DaemonCommandOptions {
   concurrency?: number;
   webhookUrl?: string | null;
   webhookSecret?: string | undefined;
+  expiringSoonMs?: number;
   onStarted?: (daemon: Daemon) => void;
 }
 
@@ -22,7 +23,9 @@ export async function daemonCommand(hf: Holdfast, options: DaemonCommandOptions)
     ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    ...(options.webhookUrl && options.webhookSecret ? { webhook: { url: options.webhookUrl, secret: options.webhookSecret } } : {}),
+    ...(options.webhookUrl && options.webhookSecret
+      ? { webhook: { url: options.webhookUrl, secret: options.webhookSecret, ...(options.expiringSoonMs === undefined ? {} : { expiringSoonMs: options.expiringSoonMs }) } }
+      : {}),
     ...(options.onStarted ? { onStarted: options.onStarted } : {}),
   });
 }
