@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,5 +12,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Each file gets its own process: native SQLite handles and loopback servers stay isolated.
     pool: 'forks',
+    // Vitest's default (one fewer than the cores) is a single worker on a 2-core machine, so files ran
+    // one after another while the CPU sat idle through every fsync, loopback round trip and client
+    // timeout. Two files at once keep both cores busy; more cores get the default.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
