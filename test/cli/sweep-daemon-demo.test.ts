@@ -2,10 +2,9 @@
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { quietSchedule, tempDir } from '../helpers/harness.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
-import { ROOT } from '../helpers/processes.js';
+import { holdfastBin } from '../helpers/run-cli.js';
 import { demoCommand } from '../../src/cli/commands/demo.js';
 
 let dir: string;
@@ -47,7 +46,7 @@ describe('holdfast daemon', () => {
     const at = new Date(Date.now() - 6.5 * DAY).toISOString();
     const tracked = await runCliInProcess(['--db', db, 'track', '--gateway', 'fake', '--ref', 'ref-d', '--amount', '5.00', '--currency', 'PEN', '--authorized-at', at, '--create-db'], { cwd: dir, env: FAKE });
     expect(tracked.code, tracked.stderr).toBe(0);
-    const child = spawn(process.execPath, ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/cli/main.ts'), '--db', db, 'daemon', '--schedule', quietSchedule()], {
+    const child = spawn(process.execPath, [await holdfastBin(), '--db', db, 'daemon', '--schedule', quietSchedule()], {
       cwd: dir,
       env: { ...process.env, ...FAKE },
     });

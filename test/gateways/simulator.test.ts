@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/clock.js';
 import { createKushkiGateway } from '../../src/gateways/kushki/index.js';
 import { type Simulator, simulatorClient, startSimulator } from '../../src/simulator/index.js';
 import { TEST_TIMEOUTS } from './gateway-scenarios.js';
+import { bundledChild } from '../helpers/bundled-child.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -70,7 +71,7 @@ describe('simulator', () => {
   });
 
   it('runs as a separate process from src/simulator/main.ts and prints its URL first', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts', '--port', '0', '--latency', '1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [await bundledChild('src/simulator/main.ts'), '--port', '0', '--latency', '1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const lines = createInterface({ input: child.stdout });
       const [url] = (await once(lines, 'line')) as [string];
