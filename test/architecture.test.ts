@@ -55,7 +55,10 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of ['machines', 'db', 'src'].flatMap(sourceFiles)) {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    const targets = [...text.matchAll(IMPORT)].map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1]!)).replace(/\.js$/, '.ts'));
+    const targets = [...text.matchAll(IMPORT)]
+      .map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1]!)).replace(/\.js$/, '.ts'))
+      // Data, not code (the CLI reads its version from package.json).
+      .filter((target) => !target.endsWith('.json'));
     graph.set(file, targets);
   }
   return graph;

@@ -88,7 +88,7 @@ describe.skipIf(DIALECTS[1]!.skipReason !== null)('PostgreSQL durability check',
   it('refuses a server running with fsync off unless explicitly allowed', async () => {
     const created = await DIALECTS[1]!.create();
     try {
-      const admin = await openStore(created.database, { allowUnsafeFsync: true, migrate: false });
+      const admin = await openStore(created.database, { allowUnsafeFsync: true });
       const { rows } = await sql<{ fsync: string }>`SHOW fsync`.execute(admin.db);
       await admin.close();
       expect(rows[0]?.fsync).toBe('off');

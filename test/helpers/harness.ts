@@ -7,6 +7,9 @@ import { ManualClock } from '../../src/clock.js';
 import { FakeGateway } from '../../src/gateways/fake/index.js';
 import { DAY_MS } from '../../src/policy/expiry-policy.js';
 
+// A receiver that is never called here: it only turns the outbox on (the daemon delivers).
+const WEBHOOKS = { webhookUrl: 'https://hooks.example.test/holdfast', env: { HOLDFAST_WEBHOOK_SECRET: 'test-webhook-secret' } };
+
 /** 2026-01-05T00:00:00Z: a fixed start for every test clock. */
 export const T0 = Date.UTC(2026, 0, 5);
 export { DAY_MS };
@@ -26,8 +29,11 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-/** Opens holdfast on a fresh database (a temp SQLite file by default) with a manual clock at T0 and a fake gateway. */
-export async function openHarness(dialect?: Dialect): Promise<Harness> {
+/**
+ * Opens holdfast on a fresh database (a temp SQLite file by default) with a manual clock at T0 and a
+ * fake gateway; `webhooks` configures a receiver, so transitions write their events to the outbox.
+ */
+export async function openHarness(dialect?: Dialect, options: { webhooks?: boolean } = {}): Promise<Harness> {
   const created = dialect ? await dialect.create() : undefined;
   const { dir, cleanup } = created ? { dir: '', cleanup: () => undefined } : tempDir();
   const clock = new ManualClock(T0);
@@ -36,7 +42,7 @@ export async function openHarness(dialect?: Dialect): Promise<Harness> {
   const logger = pino({ level: 'silent' });
   const opened: Holdfast[] = [];
   const open = async (gateway = fake) => {
-    const hf = await openHoldfast({ database: dbPath, gateways: [gateway], clock, logger });
+    const hf = await openHoldfast({ database: dbPath, gateways: [gateway], clock, logger, ...(options.webhooks ? WEBHOOKS : {}) });
     opened.push(hf);
     return hf;
   };

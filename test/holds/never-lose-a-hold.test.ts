@@ -43,6 +43,9 @@ async function open(options: { leadTimeMs?: number } = {}): Promise<Holdfast> {
     logger: pino({ level: 'debug' }, sink),
     policy: createExpiryPolicy(options.leadTimeMs === undefined ? {} : { leadTimeMs: options.leadTimeMs }),
     gateways: [createKushkiGateway({ baseUrl: sim.url, privateMerchantId: MERCHANT, clock, timeouts: { connectMs: 500, responseMs: 1_000, requestMs: 1_500 } })],
+    // Webhooks on, so the outbox's payloads are checked too.
+    webhookUrl: 'https://hooks.example.test/holdfast',
+    env: { HOLDFAST_WEBHOOK_SECRET: 'test-webhook-secret' },
   });
 }
 

@@ -12,7 +12,7 @@ for (const dialect of DIALECTS) {
   describe.skipIf(dialect.skipReason !== null)(`operator resolution on ${dialect.name}`, () => {
     let h: Harness;
     beforeEach(async () => {
-      h = await openHarness(dialect);
+      h = await openHarness(dialect, { webhooks: true });
     });
     afterEach(async () => h.close());
 

@@ -71,7 +71,7 @@ describe('sweeper processes on one SQLite file', () => {
         return JSON.parse(c.stdout.trim()) as Record<string, number>;
       });
       const sum = (k: string) => totals.reduce((s, t) => s + (t[k] ?? 0), 0);
-      expect(sum('approved')).toBe(count);
+      expect(sum('approved'), JSON.stringify(totals)).toBe(count);
       expect(sum('error')).toBe(0);
       const check = await openOnSimulator(database, sim, new ManualClock(Date.now()));
       const holds = await expectConverged(check, sim.ledger.snapshot(), ids);

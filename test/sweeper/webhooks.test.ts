@@ -29,7 +29,7 @@ for (const dialect of DIALECTS) {
     let answer: number;
 
     beforeEach(async () => {
-      h = await openHarness(dialect);
+      h = await openHarness(dialect, { webhooks: true });
       h.fake.setSource('declines', { declineCapture: true });
       received = [];
       answer = 200;
@@ -53,6 +53,18 @@ for (const dialect of DIALECTS) {
     });
 
     const types = async () => (await listOutboxEvents(engineOf(h.hf).store.db)).map((e) => e.event_type);
+
+    it('writes no outbox rows while webhooks are off', async () => {
+      const quiet = await openHarness(dialect);
+      try {
+        const hold = await quiet.hf.authorize({ gateway: 'fake', amount: 100, currency: 'USD', subscriptionId: 'q' });
+        await quiet.hf.capture(hold.id);
+        expect((await quiet.hf.get(hold.id)).state).toBe('captured');
+        expect(await listOutboxEvents(engineOf(quiet.hf).store.db)).toEqual([]);
+      } finally {
+        await quiet.close();
+      }
+    });
 
     describe('webhook outbox', () => {
       it('writes one event per lifecycle outcome, in the same transaction as the transition', async () => {
