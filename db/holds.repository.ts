@@ -139,14 +139,17 @@ export async function hasApprovedExchange(db: Db, holdId: string, operation: str
 /** Which holds a listing covers: those still open (anything may still happen to them) or the closed ones. */
 export type HoldGroup = 'open' | 'closed';
 
-/** Filters for listing holds; all optional but the group, the lead time and the limit. */
+/** Filters for listing holds; all optional but the lead time and the limit. */
 export interface HoldFilter {
-  group: HoldGroup;
+  /** Open or closed holds; both when undefined. */
+  group?: HoldGroup;
   /** The lead time that turns a policy hold's expiresAt into its actBy. */
   leadTimeMs: number;
   states?: readonly HoldState[];
   gateway?: string;
   orderId?: string;
+  /** Part of the hold id, the order id or the gateway reference (case-insensitive). */
+  text?: string;
   /** Only holds whose actBy is at or before this instant. */
   actByAtOrBefore?: number;
   limit: number;
@@ -170,12 +173,20 @@ export async function listHolds(db: Db, filter: HoldFilter): Promise<StoredHold[
   const base = () => {
     let query = db.selectFrom('holds').selectAll();
     // Open: anything may still happen (a partial capture whose remainder is held still has a next action).
-    query = filter.group === 'open'
-      ? query.where((eb) => eb.or([eb('state', 'in', OPEN_STATES), eb.and([eb('state', '=', 'partially_captured'), eb('next_action_at', 'is not', null)])]))
-      : query.where((eb) => eb.and([eb('state', 'not in', OPEN_STATES), eb.or([eb('state', '!=', 'partially_captured'), eb('next_action_at', 'is', null)])]));
+    if (filter.group === 'open') {
+      query = query.where((eb) => eb.or([eb('state', 'in', OPEN_STATES), eb.and([eb('state', '=', 'partially_captured'), eb('next_action_at', 'is not', null)])]));
+    } else if (filter.group === 'closed') {
+      query = query.where((eb) => eb.and([eb('state', 'not in', OPEN_STATES), eb.or([eb('state', '!=', 'partially_captured'), eb('next_action_at', 'is', null)])]));
+    }
     if (filter.states && filter.states.length > 0) query = query.where('state', 'in', filter.states);
     if (filter.gateway !== undefined) query = query.where('gateway', '=', filter.gateway);
     if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
+    if (filter.text !== undefined && filter.text !== '') {
+      const pattern = `%${likeEscape(filter.text.toLowerCase())}%`;
+      // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+      const matches = (column: 'id' | 'order_id' | 'gateway_ref') => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+      query = query.where((eb) => eb.or([matches('id'), matches('order_id'), matches('gateway_ref')]));
+    }
     return query;
   };
   let own = base().where('act_by', 'is not', null);
@@ -198,6 +209,10 @@ export async function listHolds(db: Db, filter: HoldFilter): Promise<StoredHold[
   const holds = (await Promise.all(branches)).flat().map(storedHold);
   const key = (h: StoredHold) => sortPosition(h, lead).actBy;
   return holds.sort((a, b) => key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, filter.limit);
+}
+
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** The sort position of a hold under a lead time, for building a cursor. */
@@ -267,6 +282,11 @@ export async function sumOpenHoldsDueBy(db: Db, actByAtOrBefore: number, leadTim
     .orderBy('currency')
     .execute();
   return rows.map((r) => ({ currency: r.currency, count: Number(r.count), amount: Number(r.amount ?? 0) }));
+}
+
+/** A hold's actBy in SQL: its own, or expiresAt − the lead time (null while it has neither). */
+export function effectiveActBy(leadTimeMs: number) {
+  return sql<number | null>`coalesce(act_by, expires_at - ${leadTimeMs})`;
 }
 
 /** The condition "the hold's actBy (its own, or expiresAt − lead) is at or before `at`", on indexes. */

@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as webhookOutbox from './migrations/0002-webhook-outbox.js';
 import * as authorizeRequest from './migrations/0003-authorize-request.js';
 import * as leadTimePolicy from './migrations/0004-lead-time-policy.js';
+import * as operationsIndexes from './migrations/0005-operations-indexes.js';
 import { StorageError } from '../machines/errors.js';
 import type { Database } from './schema.js';
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-webhook-outbox': webhookOutbox,
   '0003-authorize-request': authorizeRequest,
   '0004-lead-time-policy': leadTimePolicy,
+  '0005-operations-indexes': operationsIndexes,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

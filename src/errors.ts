@@ -114,3 +114,16 @@ export class ConfigError extends HoldfastError {
     super('CONFIG_INVALID', message, { usage: true });
   }
 }
+
+/** A listener could not bind its loopback port (in use, or not permitted). */
+export class PortUnavailableError extends HoldfastError {
+  constructor(host: string, port: number, option: string, reason: 'in use' | 'not permitted') {
+    super(
+      'PORT_UNAVAILABLE',
+      reason === 'in use'
+        ? `port ${port} on ${host} is already in use (another holdfast serve or daemon?): choose another with ${option} <port>, or ${option} 0 for any free port`
+        : `not permitted to listen on port ${port} on ${host}: choose a port above 1023 with ${option} <port>`,
+      { usage: true, details: { host, port } },
+    );
+  }
+}

@@ -11,7 +11,8 @@ const ROOT = resolve(import.meta.dirname, '..');
  * Layers, lowest first; a module may import its own component or any component of a lower layer.
  * machines/ is pure domain; db/ knows SQL and imports only machines/; the foundation (errors, clock,
  * money, time) is below the gateways and the policy; the engine is the host loop; the sweeper runs
- * the engine; the API (holds) offers the sweeper; the daemon serves the API; the CLI is on top.
+ * the engine; the API (holds) offers the sweeper; the operations page (ops) reads through the API's
+ * engine and is served by the daemon (and `holdfast serve`); the daemon serves the API; the CLI is on top.
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['machines'],
@@ -23,6 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/engine', 'src/simulator'],
   ['src/sweeper', 'src/webhooks'],
   ['src/holds'],
+  ['src/ops'],
   ['src/daemon'],
   ['src/cli', 'src/index.ts'],
   // The build's own tooling (esbuild bundles of the bin); nothing imports it.

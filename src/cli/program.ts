@@ -84,6 +84,7 @@ export function buildProgram(): Command {
     registerStats,
     registerSweep,
     registerDaemon,
+    registerServe,
     registerMigrate,
     registerConfig,
     registerDemo,
@@ -302,7 +303,7 @@ export function registerDaemon(program: Command): void {
     .command('daemon')
     .description('sweep at start and then on a schedule until SIGTERM/SIGINT; JSON logs on stdout')
     .option('--schedule <cron>', 'cron expression for sweeps (default: $HOLDFAST_SWEEP_SCHEDULE, the config file\'s sweep.schedule, every 5 minutes)')
-    .option('--metrics-port <port>', 'serve /metrics and /healthz on 127.0.0.1:<port>')
+    .option('--metrics-port <port>', 'serve /metrics, /healthz and the read-only operations page on 127.0.0.1:<port>')
     .action(async (options: { schedule?: string; metricsPort?: string }) => {
       const { validate: isCronExpression } = await import('node-cron');
       if (options.schedule !== undefined && !isCronExpression(options.schedule)) {
@@ -324,6 +325,27 @@ export function registerDaemon(program: Command): void {
       } finally {
         await session.close().catch(() => undefined);
       }
+    });
+}
+
+/** `holdfast serve`. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the read-only operations page on 127.0.0.1 (no sweeping) until SIGTERM/SIGINT')
+    .option('--port <port>', 'port on 127.0.0.1 (default 9465; 0 picks a free one)')
+    .action(async (options: { port?: string }) => {
+      const { DEFAULT_OPS_PORT } = await import('../ops/ops-server.js');
+      const port = options.port === undefined ? DEFAULT_OPS_PORT : parsePort(options.port);
+      await withHoldfast(
+        program,
+        async (hf) =>
+          (await import('./commands/serve.js')).serveCommand(hf, {
+            port,
+            onStarted: (server) => process.stdout.write(`operations page (read-only): ${server.url} — Ctrl-C to stop\n`),
+          }),
+        { gateways: false },
+      );
     });
 }
 

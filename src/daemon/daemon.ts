@@ -1,7 +1,7 @@
 // The sweeper daemon: one sweep at start, then on a cron schedule without overlap; optional
-// /metrics and /healthz on loopback; graceful stop that lets gateway calls in flight finish.
+// /metrics, /healthz and the read-only operations page on loopback; graceful stop that lets gateway
+// calls in flight finish.
 import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Holdfast } from '../holds/holdfast.js';
 import { ConfigError } from '../errors.js';
@@ -11,6 +11,8 @@ import { createMetrics } from './metrics.js';
 import type { SweepOptions, SweepReport } from '../sweeper/sweep.js';
 import { engineOf } from '../holds/internals.js';
 import { deliverDueWebhooks, warnExpiringSoon, type WebhookConfig } from '../webhooks/deliver.js';
+import { isOpsPath, opsPage, refuseWrites } from '../ops/ops-page.js';
+import { isLoopbackHost, listen, LOOPBACK } from '../ops/listen-loopback.js';
 
 /** Default warning time for hold.expiring_soon: two days before actBy. */
 export const DEFAULT_EXPIRING_SOON_MS = 48 * 3_600_000;
@@ -23,8 +25,12 @@ export interface DaemonOptions {
   concurrency?: number;
   leaseMs?: number;
   batchSize?: number;
-  /** Serve /metrics and /healthz on this loopback port (0 picks a free one); off when undefined. */
+  /**
+   * Serve /metrics, /healthz and the operations page (/, /holds, /holds/<id>) on this loopback port
+   * (0 picks a free one); off when undefined.
+   */
   metricsPort?: number;
+  /** Default 127.0.0.1. On an address that is not loopback, only /metrics and /healthz are served. */
   metricsHost?: string;
   /** /healthz turns unhealthy when no sweep has succeeded for this long (default 15 min). */
   unhealthyAfterMs?: number;
@@ -97,16 +103,23 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
   let server: Server | null = null;
   let metricsUrl: string | null = null;
   if (options.metricsPort !== undefined) {
+    const host = options.metricsHost ?? LOOPBACK;
+    // The page shows holds and amounts: it is served on a loopback listener only.
+    const page = isLoopbackHost(host) ? opsPage(hf) : null;
     server = createServer((req, res) => {
       void (async () => {
-        if (req.url === '/metrics') {
+        if (refuseWrites(req, res)) return;
+        const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+        if (path === '/metrics') {
           res.setHeader('content-type', metrics.registry.contentType);
           res.end(await metrics.registry.metrics());
-        } else if (req.url === '/healthz') {
+        } else if (path === '/healthz') {
           const healthy = lastSuccessAt !== null && engine.clock.now() - lastSuccessAt <= unhealthyAfterMs;
           res.statusCode = healthy ? 200 : 503;
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', lastSuccessfulSweepAt: lastSuccessAt === null ? null : new Date(lastSuccessAt).toISOString() }));
+        } else if (page && isOpsPath(path)) {
+          await page(req, res);
         } else {
           res.statusCode = 404;
           res.end();
@@ -116,10 +129,14 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
         res.end(error instanceof Error ? error.message : 'error');
       });
     });
-    server.listen(options.metricsPort, options.metricsHost ?? '127.0.0.1');
-    await once(server, 'listening');
-    const address = server.address();
-    if (address && typeof address === 'object') metricsUrl = `http://${options.metricsHost ?? '127.0.0.1'}:${address.port}`;
+    let port: number;
+    try {
+      port = await listen(server, { port: options.metricsPort, host, option: '--metrics-port' });
+    } catch (error) {
+      removeObserver();
+      throw error;
+    }
+    metricsUrl = `http://${host}:${port}`;
   }
 
   const firstSweep = tracked();

@@ -4,7 +4,8 @@ import { tempDir } from './temp-dir.js';
 import type { Dialect } from './dialects.js';
 import { openHoldfast, type Holdfast } from '../../src/holds/holdfast.js';
 import { ManualClock } from '../../src/clock.js';
-import { FakeGateway } from '../../src/gateways/fake/index.js';
+import { FakeGateway, type FakeGatewayOptions } from '../../src/gateways/fake/index.js';
+import type { GatewayCapabilities } from '../../src/gateways/types.js';
 import { DAY_MS } from '../../src/policy/expiry-policy.js';
 
 // A receiver that is never called here: it only turns the outbox on (the daemon delivers).
@@ -31,13 +32,18 @@ export interface Harness {
 
 /**
  * Opens holdfast on a fresh database (a temp SQLite file by default) with a manual clock at T0 and a
- * fake gateway; `webhooks` configures a receiver, so transitions write their events to the outbox.
+ * fake gateway (with the default capabilities unless others are given; `makeFake` builds a subclass);
+ * `webhooks` configures a receiver, so transitions write their events to the outbox.
  */
-export async function openHarness(dialect?: Dialect, options: { webhooks?: boolean } = {}): Promise<Harness> {
+export async function openHarness(
+  dialect?: Dialect,
+  options: { capabilities?: Partial<GatewayCapabilities>; makeFake?: (fakeOptions: FakeGatewayOptions) => FakeGateway; webhooks?: boolean } = {},
+): Promise<Harness> {
   const created = dialect ? await dialect.create() : undefined;
   const { dir, cleanup } = created ? { dir: '', cleanup: () => undefined } : tempDir();
   const clock = new ManualClock(T0);
-  const fake = new FakeGateway({ now: () => clock.now() });
+  const fakeOptions: FakeGatewayOptions = { now: () => clock.now(), ...(options.capabilities ? { capabilities: options.capabilities } : {}) };
+  const fake = options.makeFake ? options.makeFake(fakeOptions) : new FakeGateway(fakeOptions);
   const dbPath = created?.database ?? `${dir}/holdfast.db`;
   const logger = pino({ level: 'silent' });
   const opened: Holdfast[] = [];
