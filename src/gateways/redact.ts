@@ -270,12 +270,26 @@ export function isReferenceKey(key: string): boolean {
   return REFERENCE_EXACT.has(k) || REFERENCE_SUFFIXES.some((s) => k.endsWith(s));
 }
 
+// The sweeper redacts every string of every exchange: the scans run only where what they look for
+// can be (a card number or track data needs 12 digits at least, a URL or a key=value secret `://`
+// or `=`, a credential header `Bearer`/`Basic`).
 function redactString(text: string, ctx: Context): string {
-  let out = removeTracks(text);
-  for (const pan of ctx.panList) out = out.split(pan).join(maskPan(pan));
-  for (const secret of ctx.secrets) out = out.split(secret).join(REDACTED);
-  out = redactUrlsInText(out.replace(BEARER, `$1 ${REDACTED}`));
-  return maskPans(out, ctx);
+  const digits = digitCount(text);
+  let out = digits >= 12 ? removeTracks(text) : text;
+  for (const pan of ctx.panList) if (out.includes(pan)) out = out.split(pan).join(maskPan(pan));
+  for (const secret of ctx.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  if (out.includes('Bearer') || out.includes('Basic')) out = out.replace(BEARER, `$1 ${REDACTED}`);
+  if (out.includes('=') || out.includes('://')) out = redactUrlsInText(out);
+  return digits >= 12 ? maskPans(out, ctx) : out;
+}
+
+function digitCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) count++;
+  }
+  return count;
 }
 
 /** Free text (an error message, a log string) with card numbers masked and secrets removed. */
