@@ -2,6 +2,7 @@
 // URL (db/postgres.ts), with the durability settings holdfast relies on, migrated on open.
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { withStatementCache } from './statement-cache.js';
 import { compiled, type WriteStep } from './write-step.js';
 
 export { compiled, type WriteStep };
@@ -69,7 +70,7 @@ export async function openSqliteStore(path: string, options: OpenStoreOptions = 
       ? error
       : new StorageError('DATABASE_UNAVAILABLE', `cannot use database ${path}: ${(error as Error).message}`);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   const store: SqliteStore = { db, dialect: 'sqlite', native, close: () => db.destroy() };
   try {
     if (options.migrate ?? true) await migrateToLatest(db);

@@ -7,6 +7,7 @@
 // await.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery } from 'kysely';
+import { cachedStatement } from './statement-cache.js';
 
 /** One statement of a queued write; a guarded one must change exactly one row. */
 export interface CompiledStep {
@@ -22,7 +23,6 @@ interface QueuedWrite {
 
 const GUARD_FAILED = Symbol('guard failed');
 const queues = new WeakMap<BetterSqlite3.Database, QueuedWrite[]>();
-const statementCache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
 /** Queues `steps` as one atomic write; resolves false when a guard failed (nothing of it was written). */
 export function groupCommit(native: BetterSqlite3.Database, steps: readonly CompiledStep[]): Promise<boolean> {
@@ -65,32 +65,24 @@ function flush(native: BetterSqlite3.Database): void {
 // Throws (rolling the transaction back) when a guard fails or a statement errors.
 function runAlone(native: BetterSqlite3.Database, steps: readonly CompiledStep[]): true {
   for (const { query, guard } of steps) {
-    const info = statement(native, query.sql).run(...(query.parameters as unknown[]));
+    const info = cachedStatement(native, query.sql).run(...(query.parameters as unknown[]));
     if (guard && info.changes !== 1) throw GUARD_FAILED;
   }
   return true;
 }
 
 function runInSavepoint(native: BetterSqlite3.Database, steps: readonly CompiledStep[]): boolean | { error: unknown } {
-  statement(native, 'SAVEPOINT holdfast_write').run();
+  cachedStatement(native, 'SAVEPOINT holdfast_write').run();
   try {
     for (const { query, guard } of steps) {
-      const info = statement(native, query.sql).run(...(query.parameters as unknown[]));
+      const info = cachedStatement(native, query.sql).run(...(query.parameters as unknown[]));
       if (guard && info.changes !== 1) throw GUARD_FAILED;
     }
-    statement(native, 'RELEASE holdfast_write').run();
+    cachedStatement(native, 'RELEASE holdfast_write').run();
     return true;
   } catch (error) {
-    statement(native, 'ROLLBACK TO holdfast_write').run();
-    statement(native, 'RELEASE holdfast_write').run();
+    cachedStatement(native, 'ROLLBACK TO holdfast_write').run();
+    cachedStatement(native, 'RELEASE holdfast_write').run();
     return error === GUARD_FAILED ? false : { error };
   }
-}
-
-function statement(native: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
-  let cache = statementCache.get(native);
-  if (!cache) statementCache.set(native, (cache = new Map()));
-  let prepared = cache.get(text);
-  if (!prepared) cache.set(text, (prepared = native.prepare(text)));
-  return prepared;
 }
