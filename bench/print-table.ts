@@ -1,4 +1,5 @@
-// Terminal tables (cli-table3) for each benchmark, and the markdown summary the README quotes.
+// Terminal tables (cli-table3) for each benchmark and the summary (the README's table comes from
+// bench/results-file.ts).
 import Table from 'cli-table3';
 import type { BenchResult } from './bench-result.js';
 
@@ -13,14 +14,4 @@ export function printTable(title: string, rows: readonly string[][]): void {
 /** The one-line summary of a result: goal, measured figure and verdict. */
 export function summaryRow(r: BenchResult): string[] {
   return [r.title, `${r.goal.op === '>=' ? '≥' : '≤'} ${r.goal.target} ${r.goal.unit}`, `${r.measured} ${r.goal.unit}`, r.pass ? 'met' : 'MISSED'];
-}
-
-/** Renders the summary of all results as a markdown table. */
-export function markdownSummary(results: readonly BenchResult[]): string {
-  const lines = ['| benchmark | setup | goal | measured | |', '| --- | --- | --- | --- | --- |'];
-  for (const r of results) {
-    const [title, goal, measured, verdict] = summaryRow(r);
-    lines.push(`| ${title} | ${r.setup} | ${goal} | ${measured} | ${verdict} |`);
-  }
-  return lines.join('\n');
 }
