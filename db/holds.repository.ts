@@ -38,46 +38,54 @@ export async function findHoldIdByGatewayRef(db: Db, gateway: string, ref: strin
 
 // The columns a transition may change. Never the lease (the claim owns it; a stale read must not
 // move its fencing epoch back), nor expiry_warned_at (the warning owns it), nor what is fixed at creation.
-type TransitionSlot =
-  | 'state' | 'amount' | 'captured_amount' | 'gateway_ref' | 'card_type' | 'masked_card' | 'authorized_at' | 'expires_at' | 'act_by'
-  | 'on_expiry' | 'on_expiry_amount' | 'on_expiry_explicit' | 'next_action_at' | 'policy_due_at' | 'snapshot' | 'machine_version' | 'updated_at'
-  | 'version' | 'id' | 'expected_version' | 'epoch';
+const ALWAYS_SET = [
+  'state', 'amount', 'captured_amount', 'card_type', 'masked_card', 'authorized_at', 'on_expiry', 'on_expiry_amount', 'on_expiry_explicit',
+  'snapshot', 'machine_version', 'updated_at', 'version',
+] as const;
+// SQLite rewrites an index entry for every column in an UPDATE's SET list, changed or not, and these
+// indexed columns rarely change: each is set only when it differs from the hold as read or last
+// written (StoredHold carries them straight from the row). Each set of changed columns is one
+// statement shape, compiled once; a handful occur.
+const SET_WHEN_CHANGED = ['gateway_ref', 'expires_at', 'act_by', 'next_action_at', 'policy_due_at'] as const;
+type WhenChanged = (typeof SET_WHEN_CHANGED)[number];
+type TransitionSlot = (typeof ALWAYS_SET)[number] | WhenChanged | 'id' | 'expected_version' | 'epoch';
+type Fencing = 'unfenced' | 'fenced' | 'release';
 
-function transitionUpdate(db: Db, slot: (name: TransitionSlot) => never, release: boolean) {
-  return db.updateTable('holds').set({
-    state: slot('state'), amount: slot('amount'), captured_amount: slot('captured_amount'), gateway_ref: slot('gateway_ref'),
-    card_type: slot('card_type'), masked_card: slot('masked_card'), authorized_at: slot('authorized_at'), expires_at: slot('expires_at'),
-    act_by: slot('act_by'), on_expiry: slot('on_expiry'), on_expiry_amount: slot('on_expiry_amount'), on_expiry_explicit: slot('on_expiry_explicit'),
-    next_action_at: slot('next_action_at'), policy_due_at: slot('policy_due_at'), snapshot: slot('snapshot'), machine_version: slot('machine_version'), updated_at: slot('updated_at'),
-    version: slot('version'),
-    ...(release ? { lease_owner: null, lease_expires_at: null } : {}),
-  });
+const shapes = new Map<string, ReturnType<typeof prepare<TransitionSlot>>>();
+
+function transitionUpdate(changed: readonly WhenChanged[], fencing: Fencing) {
+  const key = `${fencing}:${changed.join(',')}`;
+  let shape = shapes.get(key);
+  if (!shape) {
+    shape = prepare<TransitionSlot>((db, slot) => {
+      const set: Record<string, unknown> = {};
+      for (const column of [...ALWAYS_SET, ...changed]) set[column] = slot(column);
+      if (fencing === 'release') Object.assign(set, { lease_owner: null, lease_expires_at: null });
+      const query = db.updateTable('holds').set(set).where('id', '=', slot('id')).where('version', '=', slot('expected_version'));
+      return fencing === 'unfenced' ? query : query.where('lease_epoch', '=', slot('epoch'));
+    });
+    shapes.set(key, shape);
+  }
+  return shape;
 }
 
-const updateUnfenced = prepare<TransitionSlot>((db, slot) =>
-  transitionUpdate(db, slot, false).where('id', '=', slot('id')).where('version', '=', slot('expected_version')));
-const updateFenced = prepare<TransitionSlot>((db, slot) =>
-  transitionUpdate(db, slot, false).where('id', '=', slot('id')).where('version', '=', slot('expected_version')).where('lease_epoch', '=', slot('epoch')));
-const updateFencedRelease = prepare<TransitionSlot>((db, slot) =>
-  transitionUpdate(db, slot, true).where('id', '=', slot('id')).where('version', '=', slot('expected_version')).where('lease_epoch', '=', slot('epoch')));
-
 /**
- * The statement writing `next` (version `expectedVersion + 1`) only while the row is still at
- * `expectedVersion` — and, for a sweeper, while it still holds the lease at `fence.epoch`
- * (`release` gives the lease back in the same write). Changes no row when another writer got there
- * first: run it as a guarded step.
+ * The statement writing `next` over `previous` (the hold as read or last written; `next` is version
+ * `previous.version + 1`) only while the row is still at `previous.version` — and, for a sweeper,
+ * while it still holds the lease at `fence.epoch` (`release` gives the lease back in the same
+ * write). Changes no row when another writer got there first: run it as a guarded step.
  */
-export function updateHold(db: Db, next: StoredHold, expectedVersion: number, fence?: { epoch: number; release: boolean }) {
+export function updateHold(db: Db, next: StoredHold, previous: StoredHold, fence?: { epoch: number; release: boolean }) {
   const c = holdColumns(next);
-  const values = {
-    state: c.state, amount: c.amount, captured_amount: c.captured_amount, gateway_ref: c.gateway_ref, card_type: c.card_type,
-    masked_card: c.masked_card, authorized_at: c.authorized_at, expires_at: c.expires_at, act_by: c.act_by, on_expiry: c.on_expiry,
-    on_expiry_amount: c.on_expiry_amount, on_expiry_explicit: c.on_expiry_explicit, next_action_at: c.next_action_at, policy_due_at: c.policy_due_at,
-    snapshot: c.snapshot, machine_version: c.machine_version, updated_at: c.updated_at, version: c.version,
-    id: c.id, expected_version: expectedVersion, epoch: fence?.epoch ?? null,
+  const before: Record<WhenChanged, unknown> = {
+    gateway_ref: previous.gatewayRef, expires_at: previous.expiresAt, act_by: previous.ownActBy,
+    next_action_at: previous.nextActionAt, policy_due_at: previous.policyDueAt,
   };
-  const statement = fence === undefined ? updateUnfenced : fence.release ? updateFencedRelease : updateFenced;
-  return statement(db).bind(values);
+  const changed = SET_WHEN_CHANGED.filter((column) => c[column] !== before[column]);
+  const values: Record<string, unknown> = { id: c.id, expected_version: previous.version, epoch: fence?.epoch ?? null };
+  for (const column of [...ALWAYS_SET, ...changed]) values[column] = c[column];
+  const statement = transitionUpdate(changed, fence === undefined ? 'unfenced' : fence.release ? 'release' : 'fenced');
+  return statement(db).bind(values as Record<TransitionSlot, unknown>);
 }
 
 type TransitionRowSlot = keyof Insertable<HoldTransitionsTable> & string;

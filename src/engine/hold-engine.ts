@@ -184,7 +184,7 @@ export class HoldEngine {
     };
     const db = this.store.db;
     const steps: WriteStep[] = [
-      { query: updateHold(db, next, hold.version, options.fence), guard: true },
+      { query: updateHold(db, next, hold, options.fence), guard: true },
       {
         query: insertTransition(db, {
           hold_id: hold.id,
