@@ -321,6 +321,7 @@ export function registerDaemon(program: Command): void {
           webhookUrl: config.webhookUrl.value,
           webhookSecret: process.env.HOLDFAST_WEBHOOK_SECRET?.trim() || undefined,
           expiringSoonMs: config.expiringSoonMs.value,
+          webhookRetentionMs: config.webhookRetentionMs.value,
         });
       } finally {
         await session.close().catch(() => undefined);
