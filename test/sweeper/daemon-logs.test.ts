@@ -1,0 +1,68 @@
+// The daemon's log: one JSON line per sweep (owner, due and claimed, outcomes, duration) and one per
+// gateway exchange (hold, gateway, operation, outcome, ms, redacted message), as the README says —
+// captured from pino while the daemon sweeps a population against the fake gateway, one of whose
+// refusals echoes a card number back.
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { openHarness, quietSchedule } from '../helpers/harness.js';
+import { EchoingGateway, ECHOED_PAN } from '../helpers/echoing-gateway.js';
+import { startDaemon } from '../../src/daemon/daemon.js';
+import { engineOf } from '../../src/holds/internals.js';
+
+describe('daemon log lines', () => {
+  it('writes one line per sweep and one per gateway exchange, never a card number', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, sink);
+    let echoing: EchoingGateway | undefined;
+    const h = await openHarness(undefined, { logger, makeFake: (o) => (echoing = new EchoingGateway(o)) });
+    try {
+      echoing!.declineCapturesWith('echo', `Tarjeta ${ECHOED_PAN} rechazada`);
+      // Population: due for capture, due for void, due for a capture the issuer refuses (then voided
+      // in the same pass), and one not due yet.
+      const capture = await h.hf.authorize({ gateway: 'fake', amount: 1000, currency: 'PEN', subscriptionId: 'cap', onExpiry: 'capture' });
+      await h.hf.authorize({ gateway: 'fake', amount: 2000, currency: 'PEN', subscriptionId: 'void' });
+      await h.hf.authorize({ gateway: 'fake', amount: 3000, currency: 'PEN', subscriptionId: 'echo', onExpiry: 'capture' });
+      h.clock.advance(3_600_000);
+      const later = await h.hf.authorize({ gateway: 'fake', amount: 4000, currency: 'PEN', subscriptionId: 'later' });
+      h.clock.set(capture.actBy!);
+      const before = lines.length;
+      const daemon = await startDaemon(h.hf, { schedule: quietSchedule() });
+      await daemon.firstSweep;
+      await daemon.stop();
+      const logged = lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+      const sweeps = logged.filter((l) => l.event === 'sweep');
+      expect(sweeps).toHaveLength(1);
+      expect(sweeps[0]).toMatchObject({ level: 30, msg: 'sweep', dryRun: false, due: 3, claimed: 4, holds: 4, outcomes: { approved: 3, declined: 1 } });
+      expect(typeof sweeps[0]!.owner).toBe('string');
+      expect(typeof sweeps[0]!.durationMs).toBe('number');
+
+      const exchanges = logged.filter((l) => l.event === 'gateway_exchange');
+      // One line per exchange: as many as the gateway answered, and as many as were stored.
+      expect(exchanges).toHaveLength(h.fake.calls.capture + h.fake.calls.void);
+      const stored = await engineOf(h.hf).store.db.selectFrom('gateway_exchanges').select('hold_id').where('operation', '!=', 'authorize').execute();
+      expect(exchanges).toHaveLength(stored.length);
+      expect(exchanges.map((e) => `${e.operation} ${e.outcome}`).sort()).toEqual(['capture approved', 'capture declined', 'void approved', 'void approved']);
+      for (const e of exchanges) {
+        expect(e).toMatchObject({ msg: 'gateway exchange', gateway: 'fake' });
+        expect(Object.keys(e).sort()).toEqual(['event', 'gateway', 'holdId', 'hostname', 'httpStatus', 'idempotencyKey', 'level', 'message', 'ms', 'msg', 'operation', 'outcome', 'pid', 'state', 'time'].sort());
+        expect(typeof e.ms).toBe('number');
+        expect(e.holdId).not.toBe(later.id);
+      }
+      const declined = exchanges.find((e) => e.outcome === 'declined')!;
+      expect(declined.message).toMatch(/^Tarjeta 454700\S*1012 rechazada$/);
+      // The daemon adds its own lines (started, stopped); nothing else.
+      expect(logged.map((l) => l.event).filter((e) => e !== 'sweep' && e !== 'gateway_exchange')).toEqual(['daemon_started', 'daemon_stopped']);
+      expect(lines.join('\n')).not.toContain(ECHOED_PAN);
+    } finally {
+      await h.close();
+    }
+  });
+});
