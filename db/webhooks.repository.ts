@@ -100,11 +100,6 @@ export async function findOutboxEvents(db: Db, filter: OutboxFilter): Promise<Ou
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
 }
 
-/** One outbox event, or undefined. */
-export async function findOutboxEvent(db: Db, id: string): Promise<OutboxRow | undefined> {
-  return db.selectFrom('webhook_outbox').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 /** Makes an event due now and undelivered again (a resend); returns the row as it is after, or undefined. */
 export async function requeueEvent(db: Db, id: string, at: number): Promise<OutboxRow | undefined> {
   return db.updateTable('webhook_outbox').set({ next_attempt_at: at, delivered_at: null }).where('id', '=', id).returningAll().executeTakeFirst();

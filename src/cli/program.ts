@@ -82,6 +82,7 @@ export function buildProgram(): Command {
     registerResolve,
     registerRetry,
     registerStats,
+    registerEvents,
     registerSweep,
     registerDaemon,
     registerServe,
@@ -252,6 +253,33 @@ export function registerStats(program: Command): void {
     .action(async () => {
       const stats = await withHoldfast(program, async (hf) => (await import('./commands/stats.js')).statsCommand(hf), { gateways: false, access: 'read' });
       emit(program, stats, (s) => ({ ...s, at: toIsoTime(s.at) }), statsText);
+    });
+}
+
+/** `holdfast events list` and `holdfast events resend`. */
+export function registerEvents(program: Command): void {
+  const events = program.command('events').description('webhook events in the outbox: list them, re-send one');
+  events
+    .command('list')
+    .description('webhook events, newest first (payloads, as stored and redacted, with --json)')
+    .option('--undelivered', 'only events not delivered yet')
+    .option('--hold <id>', "only this hold's events")
+    .option('--limit <n>', 'at most this many events (default 50)')
+    .action(async (options: { undelivered?: boolean; hold?: string; limit?: string }) => {
+      const { eventsListCommand } = await import('./commands/events.js');
+      const { eventListText, eventToJson } = await import('./render/event-list-text.js');
+      const result = await withHoldfast(program, async (hf) => eventsListCommand(hf, options), { gateways: false, access: 'read' });
+      emit(program, result, (r) => r.events.map(eventToJson), eventListText);
+    });
+  events
+    .command('resend')
+    .description('queue a webhook event for delivery now (again, if it was delivered)')
+    .argument('<event-id>')
+    .action(async (eventId: string) => {
+      const { eventsResendCommand } = await import('./commands/events.js');
+      const { eventToJson, resentEventText } = await import('./render/event-list-text.js');
+      const event = await withHoldfast(program, async (hf) => eventsResendCommand(hf, { eventId }), { gateways: false });
+      emit(program, event, eventToJson, resentEventText);
     });
 }
 
