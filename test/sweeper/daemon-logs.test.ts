@@ -9,17 +9,27 @@ import { openHarness, quietSchedule } from '../helpers/harness.js';
 import { EchoingGateway, ECHOED_PAN } from '../helpers/echoing-gateway.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { engineOf } from '../../src/holds/internals.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import { createKushkiGateway } from '../../src/gateways/kushki/index.js';
+import { openHoldfast } from '../../src/holds/holdfast.js';
+import { ManualClock } from '../../src/clock.js';
+import { DAY_MS, tempDir } from '../helpers/harness.js';
+
+/** A pino logger at `level` whose lines land in the returned array. */
+function capturingLogger(level: string) {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+      done();
+    },
+  });
+  return { lines, logger: pino({ level }, sink) };
+}
 
 describe('daemon log lines', () => {
   it('writes one line per sweep and one per gateway exchange, never a card number', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
-        done();
-      },
-    });
-    const logger = pino({ level: 'info' }, sink);
+    const { lines, logger } = capturingLogger('info');
     let echoing: EchoingGateway | undefined;
     const h = await openHarness(undefined, { logger, makeFake: (o) => (echoing = new EchoingGateway(o)) });
     try {
@@ -65,4 +75,38 @@ describe('daemon log lines', () => {
       await h.close();
     }
   });
+
+  it('against the Kushki adapter and the simulator: still one info line per exchange (the wire record only at debug)', async () => {
+    const sim = await startSimulator();
+    const dir = tempDir();
+    const { lines, logger } = capturingLogger('info');
+    // Authorized 27.5 days ago on a 28-day credit window: due now under the 24 h lead time.
+    const clock = new ManualClock(Date.now() - 27.5 * DAY_MS);
+    const kushki = createKushkiGateway({ baseUrl: sim.url, privateMerchantId: 'm', clock, logger });
+    const hf = await openHoldfast({ database: `${dir.dir}/sim.db`, clock, logger, gateways: [kushki] });
+    try {
+      const seen = sim.requests().length;
+      await hf.authorize({ gateway: 'kushki', subscriptionId: `logs-cap-${Date.now()}`, amount: 4200, currency: 'PEN', onExpiry: 'capture' });
+      await hf.authorize({ gateway: 'kushki', subscriptionId: `logs-void-${Date.now()}`, amount: 1500, currency: 'PEN' });
+      clock.set(Date.now());
+      const daemon = await startDaemon(hf, { schedule: quietSchedule() });
+      await daemon.firstSweep;
+      await daemon.stop();
+      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const requests = sim.requests().slice(seen);
+      expect(requests.map((r) => r.operation).sort()).toEqual(['authorize', 'authorize', 'capture', 'void']);
+      const exchanges = logged.filter((l) => l.event === 'gateway_exchange');
+      expect(exchanges.map((e) => `${e.gateway} ${e.operation} ${e.outcome} ${e.httpStatus}`).sort()).toEqual([
+        'kushki authorize approved 201', 'kushki authorize approved 201', 'kushki capture approved 201', 'kushki void approved 200',
+      ]);
+      expect(logged.filter((l) => l.event === 'sweep')).toHaveLength(1);
+      expect(logged.filter((l) => l.event === 'gateway_exchange_record')).toEqual([]);
+      expect(lines.join('\n')).not.toMatch(/"(request|response|headers|body)"/);
+    } finally {
+      await hf.close();
+      await sim.close();
+      dir.cleanup();
+    }
+  });
 });
+
