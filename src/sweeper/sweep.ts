@@ -111,9 +111,9 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
   }
   const report: SweepReport = { owner, dryRun: options.dryRun ?? false, startedAt, finishedAt: engine.clock.now(), items, itemsOmitted: done - items.length, totals };
   // The one line per pass: outcomes that occurred, and due (at the start, leased or not) against claimed.
-  const outcomes = Object.fromEntries(Object.entries(totals).filter(([, n]) => n > 0));
+  const nonZero = Object.fromEntries(Object.entries(totals).filter(([, n]) => n > 0));
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
-  engine.logger.info({ event: 'sweep', owner, dryRun: report.dryRun, due, claimed, holds: done, outcomes, durationMs }, 'sweep');
+  engine.logger.info({ event: 'sweep', owner, dryRun: report.dryRun, due, claimed, holds: done, totals: nonZero, durationMs }, 'sweep');
   return report;
 }
 

@@ -1,4 +1,4 @@
-// The daemon's log: one JSON line per sweep (owner, due and claimed, outcomes, duration) and one per
+// The daemon's log: one JSON line per sweep (owner, due and claimed, totals by outcome, duration) and one per
 // gateway exchange (hold, gateway, operation, outcome, ms, redacted message), as the README says —
 // captured from pino while the daemon sweeps a population against the fake gateway, one of whose
 // refusals echoes a card number back.
@@ -50,7 +50,7 @@ describe('daemon log lines', () => {
 
       const sweeps = logged.filter((l) => l.event === 'sweep');
       expect(sweeps).toHaveLength(1);
-      expect(sweeps[0]).toMatchObject({ level: 30, msg: 'sweep', dryRun: false, due: 3, claimed: 4, holds: 4, outcomes: { approved: 3, declined: 1 } });
+      expect(sweeps[0]).toMatchObject({ level: 30, msg: 'sweep', dryRun: false, due: 3, claimed: 4, holds: 4, totals: { approved: 3, declined: 1 } });
       expect(typeof sweeps[0]!.owner).toBe('string');
       expect(typeof sweeps[0]!.durationMs).toBe('number');
 
