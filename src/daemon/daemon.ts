@@ -1,6 +1,7 @@
-// The sweeper daemon: one sweep at start, then on a cron schedule without overlap; optional
-// /metrics, /healthz and the read-only operations page on loopback; graceful stop that lets gateway
-// calls in flight finish.
+// The sweeper daemon: one sweep at start, then on a cron schedule without overlap; webhook delivery
+// on its own timer and after each sweep; retention of delivered events; optional /metrics, /healthz
+// and the read-only operations page on loopback; graceful stop that lets gateway calls and a webhook
+// delivery in flight finish.
 import { createServer, type Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Holdfast } from '../holds/holdfast.js';
