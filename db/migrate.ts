@@ -6,6 +6,7 @@ import * as webhookOutbox from './migrations/0002-webhook-outbox.js';
 import * as authorizeRequest from './migrations/0003-authorize-request.js';
 import * as leadTimePolicy from './migrations/0004-lead-time-policy.js';
 import * as operationsIndexes from './migrations/0005-operations-indexes.js';
+import * as outboxListingIndexes from './migrations/0006-outbox-listing-indexes.js';
 import { StorageError } from '../machines/errors.js';
 import type { Database } from './schema.js';
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-authorize-request': authorizeRequest,
   '0004-lead-time-policy': leadTimePolicy,
   '0005-operations-indexes': operationsIndexes,
+  '0006-outbox-listing-indexes': outboxListingIndexes,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -43,6 +43,12 @@ export async function claimDueEvents(db: Db, now: number, leaseMs: number, limit
     .execute();
 }
 
+/** Makes claimed events that were not sent due at `at` again, unless someone else claimed them since. */
+export async function releaseEvents(db: Db, ids: readonly string[], claimedUntil: number, at: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('webhook_outbox').set({ next_attempt_at: at }).where('id', 'in', ids).where('delivered_at', 'is', null).where('next_attempt_at', '=', claimedUntil).execute();
+}
+
 /** Marks an event delivered. */
 export async function markDelivered(db: Db, id: string, at: number): Promise<void> {
   await db.updateTable('webhook_outbox').set({ delivered_at: at, attempts: sql<number>`attempts + 1`, last_error: null }).where('id', '=', id).execute();
@@ -55,6 +61,48 @@ export async function markFailed(db: Db, id: string, error: string, nextAttemptA
     .set({ attempts: sql<number>`attempts + 1`, last_error: error.slice(0, 500), next_attempt_at: nextAttemptAt })
     .where('id', '=', id)
     .execute();
+}
+
+/** Undelivered events: how many, and when the oldest was written (null when none). */
+export async function outboxBacklog(db: Db): Promise<{ undelivered: number; oldestCreatedAt: number | null }> {
+  const row = await db
+    .selectFrom('webhook_outbox')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('created_at').as('oldest')])
+    .where('delivered_at', 'is', null)
+    .executeTakeFirst();
+  return { undelivered: Number(row?.n ?? 0), oldestCreatedAt: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest) };
+}
+
+/** The statement deleting up to `limit` events delivered before `before` (a range on webhook_outbox_due). */
+export function pruneDeliveredStatement(db: Db, before: number, limit: number) {
+  const old = db.selectFrom('webhook_outbox').select('id').where('delivered_at', 'is not', null).where('delivered_at', '<', before).limit(limit);
+  return db.deleteFrom('webhook_outbox').where('id', 'in', old);
+}
+
+/** Deletes up to `limit` events delivered before `before`; undelivered events are never deleted. Returns how many. */
+export async function pruneDelivered(db: Db, before: number, limit: number): Promise<number> {
+  const result = await pruneDeliveredStatement(db, before, limit).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Filters for listing outbox events. */
+export interface OutboxFilter {
+  undelivered?: boolean;
+  holdId?: string;
+  limit: number;
+}
+
+/** Outbox events, newest first, filtered. */
+export async function findOutboxEvents(db: Db, filter: OutboxFilter): Promise<OutboxRow[]> {
+  let query = db.selectFrom('webhook_outbox').selectAll();
+  if (filter.undelivered) query = query.where('delivered_at', 'is', null);
+  if (filter.holdId !== undefined) query = query.where('hold_id', '=', filter.holdId);
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+/** Makes an event due now and undelivered again (a resend); returns the row as it is after, or undefined. */
+export async function requeueEvent(db: Db, id: string, at: number): Promise<OutboxRow | undefined> {
+  return db.updateTable('webhook_outbox').set({ next_attempt_at: at, delivered_at: null }).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 /** Every outbox event of a hold, oldest first. */

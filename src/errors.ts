@@ -31,6 +31,13 @@ export class HoldNotFoundError extends HoldfastError {
   }
 }
 
+/** No webhook event has that id. */
+export class EventNotFoundError extends HoldfastError {
+  constructor(id: string) {
+    super('EVENT_NOT_FOUND', `no webhook event with id ${JSON.stringify(id)}; list events with \`holdfast events list\``, { details: { eventId: id } });
+  }
+}
+
 /** The hold's current state does not accept the requested operation. */
 export class InvalidTransitionError extends HoldfastError {
   constructor(holdId: string, state: string, operation: string, reason?: string) {

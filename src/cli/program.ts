@@ -82,6 +82,7 @@ export function buildProgram(): Command {
     registerResolve,
     registerRetry,
     registerStats,
+    registerEvents,
     registerSweep,
     registerDaemon,
     registerServe,
@@ -255,6 +256,33 @@ export function registerStats(program: Command): void {
     });
 }
 
+/** `holdfast events list` and `holdfast events resend`. */
+export function registerEvents(program: Command): void {
+  const events = program.command('events').description('webhook events in the outbox: list them, re-send one');
+  events
+    .command('list')
+    .description('webhook events, newest first (payloads, as stored and redacted, with --json)')
+    .option('--undelivered', 'only events not delivered yet')
+    .option('--hold <id>', "only this hold's events")
+    .option('--limit <n>', 'at most this many events (default 50)')
+    .action(async (options: { undelivered?: boolean; hold?: string; limit?: string }) => {
+      const { eventsListCommand } = await import('./commands/events.js');
+      const { eventListText, eventToJson } = await import('./render/event-list-text.js');
+      const result = await withHoldfast(program, async (hf) => eventsListCommand(hf, options), { gateways: false, access: 'read' });
+      emit(program, result, (r) => r.events.map(eventToJson), eventListText);
+    });
+  events
+    .command('resend')
+    .description('queue a webhook event for delivery now (again, if it was delivered)')
+    .argument('<event-id>')
+    .action(async (eventId: string) => {
+      const { eventsResendCommand } = await import('./commands/events.js');
+      const { eventToJson, resentEventText } = await import('./render/event-list-text.js');
+      const event = await withHoldfast(program, async (hf) => eventsResendCommand(hf, { eventId }), { gateways: false });
+      emit(program, event, eventToJson, resentEventText);
+    });
+}
+
 /** `holdfast migrate`. */
 export function registerMigrate(program: Command): void {
   program
@@ -321,6 +349,7 @@ export function registerDaemon(program: Command): void {
           webhookUrl: config.webhookUrl.value,
           webhookSecret: process.env.HOLDFAST_WEBHOOK_SECRET?.trim() || undefined,
           expiringSoonMs: config.expiringSoonMs.value,
+          webhookRetentionMs: config.webhookRetentionMs.value,
         });
       } finally {
         await session.close().catch(() => undefined);

@@ -35,7 +35,7 @@ export const ConfigFileSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(64).optional(),
     })
     .optional(),
-  webhook: z.strictObject({ url: z.url({ protocol: /^https?$/ }), expiringSoon: duration.optional() }).optional(),
+  webhook: z.strictObject({ url: z.url({ protocol: /^https?$/ }).optional(), expiringSoon: duration.optional(), retention: duration.optional() }).optional(),
 });
 
 /** The parsed contents of holdfast.config.json. */

@@ -19,6 +19,9 @@ export const DEFAULT_SWEEP_CONCURRENCY = 8;
 /** Default warning time for hold.expiring_soon: two days before actBy. */
 export const DEFAULT_EXPIRING_SOON_MS = 48 * 3_600_000;
 
+/** Default time a delivered webhook event is kept in the outbox before it is deleted. */
+export const DEFAULT_WEBHOOK_RETENTION_MS = 30 * 24 * 3_600_000;
+
 /** Where a setting's value came from. */
 export type SettingSource = 'option' | `env ${string}` | `file ${string}` | 'default';
 
@@ -53,6 +56,8 @@ export interface ResolvedConfig {
   /** Only whether a secret is set; its value is never part of the configuration's output. */
   webhookSecretSet: Setting<boolean>;
   expiringSoonMs: Setting<number>;
+  /** How long delivered webhook events are kept (undelivered ones are always kept). */
+  webhookRetentionMs: Setting<number>;
   /** The windows and lead time, validated against the gateways' documented windows and the schedule. */
   policy: ExpiryPolicy;
 }
@@ -76,6 +81,7 @@ export function resolveConfig(input: { options?: ConfigOptions; env?: NodeJS.Pro
   const concurrency = pick(options.concurrency, 'HOLDFAST_SWEEP_CONCURRENCY', (t) => envInteger(t, 'HOLDFAST_SWEEP_CONCURRENCY', 1, 64), file.sweep?.concurrency, 'sweep.concurrency', DEFAULT_SWEEP_CONCURRENCY);
   const webhookUrl = pick<string | null>(options.webhookUrl, 'HOLDFAST_WEBHOOK_URL', (t) => t, file.webhook?.url, 'webhook.url', null);
   const expiringSoonMs = pick(undefined, 'HOLDFAST_EXPIRING_SOON', (t) => envDuration(t, 'HOLDFAST_EXPIRING_SOON'), file.webhook?.expiringSoon, 'webhook.expiringSoon', DEFAULT_EXPIRING_SOON_MS);
+  const webhookRetentionMs = pick(undefined, 'HOLDFAST_WEBHOOK_RETENTION', (t) => envDuration(t, 'HOLDFAST_WEBHOOK_RETENTION'), file.webhook?.retention, 'webhook.retention', DEFAULT_WEBHOOK_RETENTION_MS);
   const secret = env.HOLDFAST_WEBHOOK_SECRET;
   const webhookSecretSet: Setting<boolean> = secret !== undefined && secret.trim() !== '' ? { value: true, source: 'env HOLDFAST_WEBHOOK_SECRET' } : { value: false, source: 'default' };
   const windows: Setting<Record<string, Partial<GatewayWindows>>> = options.windows !== undefined
@@ -99,7 +105,7 @@ export function resolveConfig(input: { options?: ConfigOptions; env?: NodeJS.Pro
     if (error instanceof HoldfastError) throw new ConfigError(`${leadTimeMs.source === 'default' ? '' : `${leadTimeMs.source}: `}${error.message}`);
     throw error;
   }
-  return { file: path, database, leadTimeMs, windows, schedule, concurrency, webhookUrl, webhookSecretSet, expiringSoonMs, policy };
+  return { file: path, database, leadTimeMs, windows, schedule, concurrency, webhookUrl, webhookSecretSet, expiringSoonMs, webhookRetentionMs, policy };
 }
 
 function readFile(env: NodeJS.ProcessEnv, cwd: string): { file: ConfigFile; path: string | null } {

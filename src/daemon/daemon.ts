@@ -1,6 +1,7 @@
-// The sweeper daemon: one sweep at start, then on a cron schedule without overlap; optional
-// /metrics, /healthz and the read-only operations page on loopback; graceful stop that lets gateway
-// calls in flight finish.
+// The sweeper daemon: one sweep at start, then on a cron schedule without overlap; webhook delivery
+// on its own timer and after each sweep; retention of delivered events; optional /metrics, /healthz
+// and the read-only operations page on loopback; graceful stop that lets gateway calls and a webhook
+// delivery in flight finish.
 import { createServer, type Server } from 'node:http';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Holdfast } from '../holds/holdfast.js';
@@ -10,7 +11,11 @@ import { longestInterval } from '../config/cron-interval.js';
 import { createMetrics } from './metrics.js';
 import type { SweepOptions, SweepReport } from '../sweeper/sweep.js';
 import { engineOf } from '../holds/internals.js';
-import { deliverDueWebhooks, warnExpiringSoon, type WebhookConfig } from '../webhooks/deliver.js';
+import { warnExpiringSoon, type WebhookConfig } from '../webhooks/deliver.js';
+import { type DeliveryLoop, startDeliveryLoop } from '../webhooks/delivery-loop.js';
+import { pruneDeliveredEvents } from '../webhooks/retention.js';
+import { outboxBacklog } from '../../db/webhooks.repository.js';
+import { DEFAULT_WEBHOOK_RETENTION_MS } from '../config/resolve-config.js';
 import { isOpsPath, opsPage, refuseWrites } from '../ops/ops-page.js';
 import { isLoopbackHost, listen, LOOPBACK } from '../ops/listen-loopback.js';
 
@@ -36,8 +41,13 @@ export interface DaemonOptions {
   unhealthyAfterMs?: number;
   /** How long stop() waits for gateway calls in flight (default 30 s). */
   shutdownTimeoutMs?: number;
-  /** Deliver webhooks after every sweep (and write hold.expiring_soon this long before actBy). */
-  webhook?: WebhookConfig & { expiringSoonMs?: number };
+  /**
+   * Deliver webhooks on their own timer (every `intervalMs`, default 5 s) and after every sweep, and
+   * write hold.expiring_soon this long before actBy.
+   */
+  webhook?: WebhookConfig & { expiringSoonMs?: number; intervalMs?: number };
+  /** Delivered webhook events older than this are deleted after each sweep (default 30 d). */
+  webhookRetentionMs?: number;
   /** Called after every sweep, for the CLI's output. */
   onSweep?: (report: SweepReport) => void;
 }
@@ -62,8 +72,16 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
   // The lead time must leave room for one interval of this schedule plus the first retries.
   checkLeadTime(engine.policy.leadTimeMs, longestInterval(schedule));
   const logger = engine.logger;
-  const metrics = createMetrics(() => hf.stats());
+  const metrics = createMetrics(() => hf.stats(), { outbox: () => outboxBacklog(engine.store.db), now: () => engine.clock.now() });
   const removeObserver = engine.onExchange((o) => metrics.recordExchange(o));
+  const retentionMs = options.webhookRetentionMs ?? DEFAULT_WEBHOOK_RETENTION_MS;
+  const delivery: DeliveryLoop | null = options.webhook
+    ? startDeliveryLoop(engine.store, options.webhook, engine.clock, logger, {
+        ...(options.webhook.intervalMs === undefined ? {} : { intervalMs: options.webhook.intervalMs }),
+        onFailure: (f) => metrics.recordDeliveryFailure(f),
+        onDelivered: (n) => metrics.recordDelivered(n),
+      })
+    : null;
   const controller = new AbortController();
   const unhealthyAfterMs = options.unhealthyAfterMs ?? 15 * 60_000;
   let lastSuccessAt: number | null = null;
@@ -83,12 +101,15 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.recordSweep(report, seconds);
       lastSuccessAt = engine.clock.now();
-      logger.info({ event: 'sweep', holds: report.items.length, totals: report.totals, seconds }, 'sweep');
+      // hf.sweep() logged the pass's one line.
       options.onSweep?.(report);
       if (options.webhook) {
         await warnExpiringSoon(engine.store, engine.clock, options.webhook.expiringSoonMs ?? DEFAULT_EXPIRING_SOON_MS, engine.policy.leadTimeMs);
-        await deliverDueWebhooks(engine.store, options.webhook, engine.clock, logger);
+        // Not awaited: a slow receiver never holds up the next sweep; stop() waits for it.
+        void delivery?.kick();
       }
+      const pruned = await pruneDeliveredEvents(engine.store, engine.clock, retentionMs);
+      if (pruned > 0) logger.info({ event: 'webhooks_pruned', pruned, retentionMs }, 'delivered webhook events pruned');
     } catch (error) {
       logger.error({ event: 'sweep_failed', err: error instanceof Error ? error.message : String(error) }, 'sweep failed');
     }
@@ -134,6 +155,7 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
       port = await listen(server, { port: options.metricsPort, host, option: '--metrics-port' });
     } catch (error) {
       removeObserver();
+      await delivery?.stop(0);
       throw error;
     }
     metricsUrl = `http://${host}:${port}`;
@@ -152,12 +174,18 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
       controller.abort();
       await task.stop();
       await task.destroy();
+      const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
+      const deadline = Date.now() + shutdownTimeoutMs;
       const inFlight = running as Promise<void> | null;
       if (inFlight) {
-        const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, options.shutdownTimeoutMs ?? 30_000, 'timeout').unref());
+        const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, shutdownTimeoutMs, 'timeout').unref());
         if ((await Promise.race([inFlight.then(() => 'done' as const), timeout])) === 'timeout') {
           logger.warn({ event: 'shutdown_timeout' }, 'gateway calls still in flight at shutdown; their leases will expire');
         }
+      }
+      // The delivery in flight finishes within what is left of the same wait; an event cut off is sent again later.
+      if (delivery && !(await delivery.stop(Math.max(0, deadline - Date.now())))) {
+        logger.warn({ event: 'shutdown_timeout' }, 'a webhook delivery was still in flight at shutdown; its event will be sent again');
       }
       removeObserver();
       if (server) {

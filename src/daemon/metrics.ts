@@ -4,16 +4,28 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HoldStats } from '../holds/hold-queries.js';
 import type { SweepReport } from '../sweeper/sweep.js';
 import type { ExchangeObservation } from '../engine/hold-engine.js';
+import type { DeliveryFailure } from '../webhooks/deliver.js';
 
 /** The daemon's metrics and the hooks that feed them. */
 export interface DaemonMetrics {
   registry: Registry;
   recordSweep(report: SweepReport, seconds: number): void;
   recordExchange(observation: ExchangeObservation): void;
+  recordDeliveryFailure(failure: DeliveryFailure): void;
+  recordDelivered(count: number): void;
 }
 
-/** Creates a registry whose hold gauges come from `stats()` (the same figures as `holdfast stats`) on every scrape. */
-export function createMetrics(stats: () => Promise<HoldStats>): DaemonMetrics {
+/** Where the outbox gauges come from: the undelivered backlog, and the clock its age is measured on. */
+export interface OutboxSource {
+  outbox: () => Promise<{ undelivered: number; oldestCreatedAt: number | null }>;
+  now: () => number;
+}
+
+/**
+ * Creates a registry whose hold gauges come from `stats()` (the same figures as `holdfast stats`) and
+ * whose outbox gauges come from `source` on every scrape.
+ */
+export function createMetrics(stats: () => Promise<HoldStats>, source?: OutboxSource): DaemonMetrics {
   const registry = new Registry();
   // prom-client reads metrics concurrently: every database-backed gauge awaits one shared refresh per scrape.
   let refreshing: Promise<void> | null = null;
@@ -39,8 +51,20 @@ export function createMetrics(stats: () => Promise<HoldStats>): DaemonMetrics {
     registers: [registry],
   });
 
+  const backlog = new Gauge({ name: 'holdfast_webhook_undelivered_events', help: 'Webhook events in the outbox not delivered yet', ...fromDb });
+  const oldest = new Gauge({ name: 'holdfast_webhook_oldest_undelivered_age_seconds', help: 'Age of the oldest undelivered webhook event (0 when none)', ...fromDb });
+  const delivered = new Counter({ name: 'holdfast_webhook_deliveries_total', help: 'Webhook events delivered (receiver answered 2xx)', registers: [registry] });
+  const failures = new Counter({
+    name: 'holdfast_webhook_delivery_failures_total',
+    help: 'Failed webhook delivery attempts by reason (status, timeout, connection, error) and HTTP status',
+    labelNames: ['reason', 'status'],
+    registers: [registry],
+  });
+
   async function refresh(): Promise<void> {
-    const figures = await stats();
+    const [figures, outbox] = await Promise.all([stats(), source?.outbox() ?? Promise.resolve({ undelivered: 0, oldestCreatedAt: null })]);
+    backlog.set(outbox.undelivered);
+    oldest.set(outbox.oldestCreatedAt === null || !source ? 0 : Math.max(0, (source.now() - outbox.oldestCreatedAt) / 1000));
     holds.reset();
     amount.reset();
     expiredAmount.reset();
@@ -66,6 +90,12 @@ export function createMetrics(stats: () => Promise<HoldStats>): DaemonMetrics {
     },
     recordExchange(o) {
       latency.observe({ gateway: o.gateway, operation: o.operation, outcome: o.outcome }, o.latencyMs / 1000);
+    },
+    recordDeliveryFailure(f) {
+      failures.inc({ reason: f.reason, status: f.status === null ? '' : String(f.status) });
+    },
+    recordDelivered(count) {
+      delivered.inc(count);
     },
   };
 }

@@ -231,8 +231,8 @@ export class HoldEngine {
         return this.result(next, event, error);
       }
       // An adapter that throws anything else broke its contract; what reached the gateway is unknown.
+      // Its exchange line (below) carries the summary as its message.
       const summary = this.redactText(errorSummary(error), this.references(hold));
-      this.logger.error({ holdId: hold.id, operation: pending.operation, err: summary }, 'gateway adapter threw');
       outcome = {
         kind: 'unknown',
         reason: `adapter error: ${summary}`,
@@ -261,13 +261,47 @@ export class HoldEngine {
     return pending.operation === 'capture' ? gateway.capture(call) : gateway.void(call);
   }
 
-  /** Turns a gateway outcome into the machine's event through the pure mapping, and persists it. */
+  /**
+   * Turns a gateway outcome into the machine's event through the pure mapping, and persists it.
+   * Logs exactly one line per exchange, whether or not the result could be written.
+   */
   private async applyOutcome(hold: StoredHold, pending: PendingOperation, outcome: Outcome, actor: Actor, resumed: boolean, fence?: Fence): Promise<PerformResult> {
-    const now = this.clock.now();
-    const exchange: Exchange = { record: outcome.exchange, outcome: outcome.kind };
     for (const observer of this.exchangeObservers) {
       observer({ gateway: hold.gateway, operation: pending.operation, outcome: outcome.kind, latencyMs: outcome.exchange.latencyMs });
     }
+    let result: PerformResult | null = null;
+    try {
+      result = await this.applyAnswer(hold, pending, outcome, actor, resumed, fence);
+      return result;
+    } finally {
+      this.logExchange(hold, pending, outcome, result);
+    }
+  }
+
+  // The exchange's log line: facts about the call, never its bodies; the message is redacted like
+  // everything stored (card numbers masked, secrets removed, the hold's references kept whole).
+  private logExchange(hold: StoredHold, pending: PendingOperation, outcome: Outcome, result: PerformResult | null): void {
+    const record = outcome.exchange;
+    const message = record.message === null || record.message === undefined ? null : this.redactText(record.message, [...this.references(hold), pending.idempotencyKey]);
+    const line = {
+      event: 'gateway_exchange',
+      holdId: hold.id,
+      gateway: hold.gateway,
+      operation: pending.operation,
+      idempotencyKey: pending.idempotencyKey,
+      outcome: outcome.kind,
+      httpStatus: record.httpStatus,
+      ms: Math.round(record.latencyMs * 10) / 10,
+      message,
+      state: result?.hold.state ?? null,
+    };
+    if (outcome.kind === 'approved' || outcome.kind === 'declined') this.logger.info(line, 'gateway exchange');
+    else this.logger.warn(line, 'gateway exchange');
+  }
+
+  private async applyAnswer(hold: StoredHold, pending: PendingOperation, outcome: Outcome, actor: Actor, resumed: boolean, fence?: Fence): Promise<PerformResult> {
+    const now = this.clock.now();
+    const exchange: Exchange = { record: outcome.exchange, outcome: outcome.kind };
     let facts: HoldFacts | undefined;
     let authorization: { authorizedAt: number; expiresAt: number; amount: number } | undefined;
     if (outcome.kind === 'approved' && 'gatewayRef' in outcome) {
@@ -301,7 +335,6 @@ export class HoldEngine {
         details: { holdId: hold.id, otherHoldId: duplicate, gatewayRef: ref },
       }));
     }
-    this.logger.info({ holdId: hold.id, operation: pending.operation, idempotencyKey: pending.idempotencyKey, outcome: outcome.kind, event: event.type, state: next.state }, 'gateway exchange applied');
     return this.result(next, event, null);
   }
 

@@ -1,6 +1,6 @@
 // The one place that wires a gateway definition to HTTP: the got client, the Idempotency-Key on every
 // call, transport failures turned into outcomes, redaction of everything handed back (the settings'
-// secrets, the call's references and card numbers) and one redacted log line per exchange. A
+// secrets, the call's references and card numbers) and one redacted debug line per exchange. A
 // definition only says what goes on the wire and what came back means.
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../clock.js';
@@ -18,7 +18,7 @@ export interface HttpGatewayOptions<S extends GatewaySettings> {
   timeouts?: Partial<HttpTimeouts> | undefined;
   maxResponseBytes?: number | undefined;
   clock?: Clock | undefined;
-  /** Receives one redacted line per exchange. */
+  /** Receives one redacted debug line per exchange (the request and response as stored). */
   logger?: Logger | undefined;
 }
 
@@ -52,7 +52,9 @@ export function createHttpGateway<S extends GatewaySettings>(definition: HttpGat
     const { result, base } = await performExchange(client, operation, idempotencyKey, { method: call.method, path: call.path, headers, body: call.body }, redaction);
     const outcome = result.kind === 'transport' ? transportOutcome(result, base) : parse(result, base);
     const safe = redactOutcome(outcome, redaction);
-    options.logger?.info({ gateway: definition.name, outcome: safe.kind, exchange: safe.exchange }, 'gateway exchange');
+    // At debug only: the engine logs the one info line per exchange (with the hold); this one adds the
+    // redacted request and response for whoever needs the wire.
+    options.logger?.debug({ event: 'gateway_exchange_record', gateway: definition.name, outcome: safe.kind, exchange: safe.exchange }, 'gateway exchange record');
     return safe;
   }
 

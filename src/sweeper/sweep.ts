@@ -13,7 +13,7 @@ import { captureKey, voidKey } from '../../machines/idempotency-keys.js';
 import type { Hold } from '../../machines/hold-types.js';
 import type { StoredHold } from '../../db/stored-hold.js';
 import { findHold } from '../../db/holds.repository.js';
-import { claimDueHolds, type ClaimedHold, findDueHolds, releaseLease } from '../../db/sweeper.repository.js';
+import { claimDueHolds, type ClaimedHold, countDueHolds, findDueHolds, releaseLease } from '../../db/sweeper.repository.js';
 import { writeAtomically } from '../../db/connection.js';
 import type { HoldEngine } from '../engine/hold-engine.js';
 import { crashPoint } from '../engine/crash-point.js';
@@ -99,13 +99,21 @@ export async function sweep(engine: HoldEngine, options: SweepOptions = {}): Pro
     if (items.length < maxItems) items.push(item);
     options.onItem?.(item);
   };
+  const started = performance.now();
+  const due = await countDueHolds(engine.store.db, startedAt, engine.policy.leadTimeMs);
+  let claimed = 0;
   if (options.dryRun) {
-    for (const claimed of await findDueHolds(engine.store.db, startedAt, engine.policy.leadTimeMs, maxItems)) record(dryItem(claimed, startedAt, engine.policy.leadTimeMs));
+    for (const found of await findDueHolds(engine.store.db, startedAt, engine.policy.leadTimeMs, maxItems)) record(dryItem(found, startedAt, engine.policy.leadTimeMs));
   } else {
-    await new Pipeline(engine, owner, options, record).run();
+    const pipeline = new Pipeline(engine, owner, options, record);
+    await pipeline.run();
+    claimed = pipeline.claimedCount;
   }
   const report: SweepReport = { owner, dryRun: options.dryRun ?? false, startedAt, finishedAt: engine.clock.now(), items, itemsOmitted: done - items.length, totals };
-  engine.logger.info({ event: 'sweep', owner, dryRun: report.dryRun, holds: done, totals }, 'sweep finished');
+  // The one line per pass: outcomes that occurred, and due (at the start, leased or not) against claimed.
+  const nonZero = Object.fromEntries(Object.entries(totals).filter(([, n]) => n > 0));
+  const durationMs = Math.round((performance.now() - started) * 10) / 10;
+  engine.logger.info({ event: 'sweep', owner, dryRun: report.dryRun, due, claimed, holds: done, totals: nonZero, durationMs }, 'sweep');
   return report;
 }
 
@@ -137,6 +145,11 @@ class Pipeline {
     this.slots = limiter(this.concurrency);
     // Bounded: a hold waits for a call slot with its intent committed, well inside its lease.
     this.workers = Math.min(this.batchSize, this.concurrency * WORKERS_PER_SLOT);
+  }
+
+  /** Holds claimed so far in this pass (a hold claimed twice counts twice). */
+  get claimedCount(): number {
+    return this.claimed;
   }
 
   async run(): Promise<void> {

@@ -5,7 +5,7 @@ import got from 'got';
 import type { Logger } from 'pino';
 import type { Store } from '../../db/connection.js';
 import { writeAtomically } from '../../db/connection.js';
-import { claimDueEvents, findHoldsToWarn, markDelivered, markFailed, markWarned } from '../../db/webhooks.repository.js';
+import { claimDueEvents, findHoldsToWarn, markDelivered, markFailed, markWarned, releaseEvents } from '../../db/webhooks.repository.js';
 import type { Clock } from '../clock.js';
 import { redactText } from '../gateways/redact.js';
 import { outboxInsert } from '../engine/outbox.js';
@@ -46,13 +46,47 @@ export function verifyWebhook(
   return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }
 
+/** Why one delivery attempt failed: the receiver's non-2xx status, a timeout, no connection, or another error. */
+export interface DeliveryFailure {
+  reason: 'status' | 'timeout' | 'connection' | 'error';
+  /** The receiver's HTTP status with reason `status`, else null. */
+  status: number | null;
+}
+
+/** Options of one delivery round. */
+export interface DeliverOptions {
+  /** Events claimed at most (default 100). */
+  limit?: number;
+  /** Once aborted, no further event is sent; claimed events not sent yet are due again at once. */
+  signal?: AbortSignal;
+  /** Called for every failed attempt (metrics). */
+  onFailure?: (failure: DeliveryFailure) => void;
+}
+
+// Node's and got's codes for a receiver that could not be reached or dropped the connection.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+
+class ReceiverStatusError extends Error {
+  constructor(readonly status: number) {
+    super(`receiver answered ${status}`);
+  }
+}
+
+function classify(error: unknown): DeliveryFailure {
+  if (error instanceof ReceiverStatusError) return { reason: 'status', status: error.status };
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  if (name === 'TimeoutError' || code === 'ETIMEDOUT') return { reason: 'timeout', status: null };
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return { reason: 'connection', status: null };
+  return { reason: 'error', status: null };
+}
+
 /** Sends every due outbox event once; returns how many were delivered and how many failed. */
 export async function deliverDueWebhooks(
   store: Store,
   config: WebhookConfig,
   clock: Clock,
   logger: Logger,
-  options: { limit?: number } = {},
+  options: DeliverOptions = {},
 ): Promise<{ delivered: number; failed: number }> {
   const now = clock.now();
   const timeoutMs = config.timeoutMs ?? 10_000;
@@ -60,7 +94,12 @@ export async function deliverDueWebhooks(
   const events = await claimDueEvents(store.db, now, timeoutMs + 60_000, options.limit ?? 100, store.dialect === 'postgres');
   let delivered = 0;
   let failed = 0;
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
+    if (options.signal?.aborted) {
+      // Stopping: what was claimed but not sent is due again now, for the next deliverer.
+      await releaseEvents(store.db, events.slice(index).map((e) => e.id), now + timeoutMs + 60_000, clock.now());
+      break;
+    }
     const timestamp = Math.floor(clock.now() / 1000);
     try {
       const response = await got.post(config.url, {
@@ -82,15 +121,17 @@ export async function deliverDueWebhooks(
         logger.info({ event: 'webhook_delivered', id: event.id, type: event.event_type }, 'webhook delivered');
         continue;
       }
-      throw new Error(`receiver answered ${response.statusCode}`);
+      throw new ReceiverStatusError(response.statusCode);
     } catch (error) {
       failed++;
+      const failure = classify(error);
+      options.onFailure?.(failure);
       const attempts = Number(event.attempts) + 1;
       const delay = WEBHOOK_RETRY_SCHEDULE_MS[Math.min(attempts, WEBHOOK_RETRY_SCHEDULE_MS.length) - 1] ?? 0;
       // A transport error can quote the receiver's URL (credentials included) or echo what was sent.
       const message = redactText(error instanceof Error ? error.message : String(error), { secrets: [config.secret] });
       await markFailed(store.db, event.id, message, clock.now() + delay);
-      logger.warn({ event: 'webhook_failed', id: event.id, type: event.event_type, attempts, err: message }, 'webhook delivery failed');
+      logger.warn({ event: 'webhook_failed', id: event.id, type: event.event_type, attempts, reason: failure.reason, status: failure.status, err: message }, 'webhook delivery failed');
     }
   }
   return { delivered, failed };

@@ -123,6 +123,16 @@ describe('resolveConfig', () => {
     }
   });
 
+  it('reads the webhook retention from the environment, the file or the default, and refuses a bad one', () => {
+    expect(load({}).webhookRetentionMs).toEqual({ value: 30 * DAY_MS, source: 'default' });
+    write('holdfast.config.json', { webhook: { retention: '7d' } });
+    expect(load({}).webhookRetentionMs).toMatchObject({ value: 7 * DAY_MS, source: expect.stringMatching(/: webhook\.retention$/) });
+    expect(load({ HOLDFAST_WEBHOOK_RETENTION: '90d' }).webhookRetentionMs).toEqual({ value: 90 * DAY_MS, source: 'env HOLDFAST_WEBHOOK_RETENTION' });
+    expect(configError(() => load({ HOLDFAST_WEBHOOK_RETENTION: 'a month' }))).toMatch(/HOLDFAST_WEBHOOK_RETENTION/);
+    write('holdfast.config.json', { webhook: { retention: 'forever' } });
+    expect(configError(() => load({}))).toMatch(/webhook\.retention/);
+  });
+
   it('holdfast config prints every value with its source and never a secret', () => {
     write('holdfast.config.json', { leadTime: '36h', webhook: { url: 'https://ops.example.com/h' } });
     const env = { HOLDFAST_WEBHOOK_SECRET: 'whsec-do-not-print', KUSHKI_PRIVATE_MERCHANT_ID: 'merchant-do-not-print', HOLDFAST_DB: 'postgres://app:pw@db.internal/holdfast' };
@@ -136,6 +146,7 @@ describe('resolveConfig', () => {
       expect(by['webhook.secret']).toEqual({ setting: 'webhook.secret', value: 'set', source: 'env HOLDFAST_WEBHOOK_SECRET' });
       expect(by['gateway.kushki']).toMatchObject({ value: 'enabled', source: 'env KUSHKI_PRIVATE_MERCHANT_ID' });
       expect(by['windows.kushki.debit']).toMatchObject({ value: '7d', source: 'documented' });
+      expect(by['webhook.retention']).toEqual({ setting: 'webhook.retention', value: '30d', source: 'default' });
       const printed = JSON.stringify(settings);
       for (const secret of ['whsec-do-not-print', 'merchant-do-not-print', ':pw@']) expect(printed).not.toContain(secret);
     } finally {

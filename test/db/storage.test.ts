@@ -42,7 +42,7 @@ describe('openStore', () => {
     await (await openStore(path)).close();
     const store = await openStore(path);
     const migrations = store.native.prepare('select name from kysely_migration').all();
-    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-webhook-outbox' }, { name: '0003-authorize-request' }, { name: '0004-lead-time-policy' }, { name: '0005-operations-indexes' }]);
+    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-webhook-outbox' }, { name: '0003-authorize-request' }, { name: '0004-lead-time-policy' }, { name: '0005-operations-indexes' }, { name: '0006-outbox-listing-indexes' }]);
     const indexes = store.native.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'holds'").all().map((r: unknown) => (r as { name: string }).name);
     expect(indexes).toEqual(expect.arrayContaining(['holds_state_act_by', 'holds_next_action_at', 'holds_policy_due_at', 'holds_expires_at', 'holds_order_id', 'holds_gateway_ref']));
     await store.close();

@@ -64,7 +64,7 @@ describe('createHttpGateway (Acme definition)', () => {
     expect(gw.secrets).toEqual([KEY]);
   });
 
-  it('authorize: sends the credential header, the Idempotency-Key and JSON; hands back a redacted approval and logs one line', async () => {
+  it('authorize: sends the credential header, the Idempotency-Key and JSON; hands back a redacted approval and logs one debug line', async () => {
     reply = { status: 201, body: { id: 'h_1', status: 'approved', amount: 1_000 } };
     const out = await gw.authorize({ idempotencyKey: 'acme-auth-1', amount: 1_000, currency: 'USD', card: CARD, orderId: 'order-9' });
     expect(out).toMatchObject({ kind: 'approved', gatewayRef: 'h_1', amount: 1_000, maskedCard: '411111…1112' });
@@ -79,7 +79,7 @@ describe('createHttpGateway (Acme definition)', () => {
       expect(text).toContain('411111…1112');
     }
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ gateway: 'acme', outcome: 'approved', msg: 'gateway exchange' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 20, event: 'gateway_exchange_record', gateway: 'acme', outcome: 'approved', msg: 'gateway exchange record' });
   });
 
   it('the error format maps codes exhaustively; a message echoing the key is redacted', async () => {

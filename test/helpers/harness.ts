@@ -1,5 +1,5 @@
 // Shared test scaffolding: a fresh database (SQLite file or PostgreSQL), a manual clock, the fake gateway.
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { tempDir } from './temp-dir.js';
 import type { Dialect } from './dialects.js';
 import { openHoldfast, type Holdfast } from '../../src/holds/holdfast.js';
@@ -33,11 +33,11 @@ export interface Harness {
 /**
  * Opens holdfast on a fresh database (a temp SQLite file by default) with a manual clock at T0 and a
  * fake gateway (with the default capabilities unless others are given; `makeFake` builds a subclass);
- * `webhooks` configures a receiver, so transitions write their events to the outbox.
+ * `webhooks` configures a receiver, so transitions write their events to the outbox; `logger` replaces the silent one.
  */
 export async function openHarness(
   dialect?: Dialect,
-  options: { capabilities?: Partial<GatewayCapabilities>; makeFake?: (fakeOptions: FakeGatewayOptions) => FakeGateway; webhooks?: boolean } = {},
+  options: { capabilities?: Partial<GatewayCapabilities>; makeFake?: (fakeOptions: FakeGatewayOptions) => FakeGateway; webhooks?: boolean; logger?: Logger } = {},
 ): Promise<Harness> {
   const created = dialect ? await dialect.create() : undefined;
   const { dir, cleanup } = created ? { dir: '', cleanup: () => undefined } : tempDir();
@@ -45,7 +45,7 @@ export async function openHarness(
   const fakeOptions: FakeGatewayOptions = { now: () => clock.now(), ...(options.capabilities ? { capabilities: options.capabilities } : {}) };
   const fake = options.makeFake ? options.makeFake(fakeOptions) : new FakeGateway(fakeOptions);
   const dbPath = created?.database ?? `${dir}/holdfast.db`;
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const opened: Holdfast[] = [];
   const open = async (gateway = fake) => {
     const hf = await openHoldfast({ database: dbPath, gateways: [gateway], clock, logger, ...(options.webhooks ? WEBHOOKS : {}) });

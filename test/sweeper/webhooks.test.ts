@@ -155,6 +155,8 @@ for (const dialect of DIALECTS) {
         h.clock.set(hold.actBy!);
         const daemon = await startDaemon(h.hf, { schedule: quietSchedule(), webhook: { url, secret: SECRET } });
         await daemon.firstSweep;
+        // Delivery runs beside the sweeps (a stop waits only for a round already sending): wait for it.
+        for (const end = Date.now() + 10_000; received.length === 0 && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 10));
         await daemon.stop();
         expect(received.map((r) => r.headers['holdfast-event-type'])).toEqual(['hold.voided']);
       });

@@ -33,6 +33,7 @@ export function configCommand(options: { db?: string | undefined; env?: NodeJS.P
     { setting: 'webhook.url', value: config.webhookUrl.value ?? 'off', source: config.webhookUrl.source },
     { setting: 'webhook.secret', value: config.webhookSecretSet.value ? 'set' : 'not set', source: config.webhookSecretSet.source },
     { setting: 'webhook.expiringSoon', value: formatDurationExact(config.expiringSoonMs.value), source: config.expiringSoonMs.source },
+    { setting: 'webhook.retention', value: formatDurationExact(config.webhookRetentionMs.value), source: config.webhookRetentionMs.source },
   );
   // Which gateways the environment enables, by whether their credentials are set (never their values).
   for (const definition of HTTP_GATEWAY_DEFINITIONS) {

@@ -11,6 +11,8 @@ export interface DaemonCommandOptions {
   webhookUrl?: string | null;
   webhookSecret?: string | undefined;
   expiringSoonMs?: number;
+  /** Delivered webhook events older than this are deleted (config webhook.retention). */
+  webhookRetentionMs?: number;
   onStarted?: (daemon: Daemon) => void;
 }
 
@@ -23,6 +25,7 @@ export async function daemonCommand(hf: Holdfast, options: DaemonCommandOptions)
     ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.webhookRetentionMs === undefined ? {} : { webhookRetentionMs: options.webhookRetentionMs }),
     ...(options.webhookUrl && options.webhookSecret
       ? { webhook: { url: options.webhookUrl, secret: options.webhookSecret, ...(options.expiringSoonMs === undefined ? {} : { expiringSoonMs: options.expiringSoonMs }) } }
       : {}),
