@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster on a loopback port for the test suite.
-#   .ci/postgres.sh start   → installs PostgreSQL if missing, starts the cluster, prints its URL
+#   .ci/postgres.sh start   → installs PostgreSQL if missing, starts the cluster (or reuses a running one), prints its URL
 #   .ci/postgres.sh stop    → stops it and removes its files
 # initdb refuses to run as root, so the cluster belongs to an unprivileged user.
 set -euo pipefail
@@ -32,6 +32,11 @@ case "${1:-}" in
     fi
     if [ "$(id -u)" = "0" ] && ! id "$PGUSER_OS" >/dev/null 2>&1; then
       useradd --system --no-create-home --shell /bin/bash "$PGUSER_OS"
+    fi
+    # Already running (another shell started it): reuse it rather than delete its files under it.
+    if [ -f "$PGROOT/data/postmaster.pid" ] && as_owner "'$PGBIN/pg_ctl' -D '$PGROOT/data' status >/dev/null 2>&1"; then
+      echo "postgres://postgres@127.0.0.1:$PGPORT/postgres"
+      exit 0
     fi
     rm -rf "$PGROOT"
     mkdir -p "$PGROOT"
