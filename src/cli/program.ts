@@ -14,7 +14,8 @@ import { holdDetailToJson, holdToJson } from '../../machines/hold-json.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { DatabaseAccess } from './open-cli-holdfast.js';
 import { holdDetailText } from './render/hold-detail-text.js';
-import { holdListText } from './render/hold-list-text.js';
+import { holdListText, nextPageHint } from './render/hold-list-text.js';
+import type { ListCommandOptions } from './commands/list.js';
 import { holdText } from './render/hold-text.js';
 import { statsText } from './render/stats-text.js';
 import { configText } from './render/config-text.js';
@@ -152,15 +153,22 @@ export function registerTrack(program: Command): void {
 export function registerList(program: Command): void {
   program
     .command('list')
-    .description('list holds, soonest act-by first')
+    .description('list holds: open ones first (soonest act-by first), then closed ones, 100 to a page')
     .option('--state <state>', 'only holds in this state')
     .option('--gateway <name>', 'only holds at this gateway')
     .option('--order <id>', 'only holds of this order')
     .option('--expiring-within <duration>', 'open holds whose act-by is within this (36h, 2d) or past')
-    .option('--limit <n>', 'at most this many holds (default 100)')
-    .action(async (options: { state?: string; gateway?: string; order?: string; expiringWithin?: string; limit?: string }) => {
+    .option('--open', 'only open holds (anything may still happen to them)')
+    .option('--closed', 'only closed holds (captured, voided, expired, declined, released)')
+    .option('--limit <n>', 'holds on this page (default 100)')
+    .option('--all', 'every matching hold, however many')
+    .option('--cursor <cursor>', 'the next page: the cursor the previous page printed (same filters)')
+    .action(async (options: ListCommandOptions) => {
       const result = await withHoldfast(program, async (hf) => (await import('./commands/list.js')).listCommand(hf, options), { gateways: false, access: 'read' });
-      emit(program, result, (r) => r.holds.map(holdToJson), holdListText);
+      emit(program, result, (r) => ({ holds: r.holds.map(holdToJson), nextCursor: r.nextCursor }), holdListText);
+      // Stdout stays the table (or the JSON, which carries nextCursor); the hint is for a person.
+      const hint = program.opts<GlobalOptions>().json ? null : nextPageHint(result);
+      if (hint !== null) process.stderr.write(`${hint}\n`);
     });
 }
 
