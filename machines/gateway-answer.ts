@@ -65,7 +65,7 @@ export function eventForAnswer(pending: PendingOperation, answer: GatewayAnswer,
         }
       }
     case 'misconfigured':
-      return open('GATEWAY_MISCONFIGURED', `the gateway rejected the configuration: ${answer.code} ${answer.message}`, facts);
+      return open('GATEWAY_MISCONFIGURED', `the gateway refused holdfast's credentials or merchant set-up: ${answer.code} ${answer.message}`, facts);
     case 'unavailable':
       return open('GATEWAY_UNAVAILABLE', answer.reason, facts);
     case 'unknown':

@@ -10,7 +10,7 @@ export function holdText(hold: Hold, style: TerminalStyle): string {
   const plan = hold.onExpiry === 'capture' && hold.onExpiryAmount !== null ? `capture ${moneyText(hold.onExpiryAmount, hold.currency)}` : hold.onExpiry;
   const rows: [string, string][] = [
     ['id', hold.id],
-    ['state', colorState(hold.state, style.colors) + (hold.closed && hold.state === 'partially_captured' ? ' (remainder released)' : '')],
+    ['state', colorState(hold.state, style.colors) + stateNote(hold)],
     ['order', hold.orderId ?? '—'],
     ['gateway', `${hold.gateway}${hold.gatewayRef ? ` ${hold.gatewayRef}` : ''}`],
     ['subscription', hold.subscriptionId ?? '—'],
@@ -24,6 +24,13 @@ export function holdText(hold: Hold, style: TerminalStyle): string {
   ];
   if (hold.lastError) rows.push(['last error', `${hold.lastError.code} ${hold.lastError.message}`]);
   return newKeyValueTable(rows, style);
+}
+
+// What the state alone does not say: a released remainder, an authorization that was never sent.
+function stateNote(hold: Hold): string {
+  if (hold.closed && hold.state === 'partially_captured') return ' (remainder released)';
+  if (hold.state === 'declined' && hold.lastError?.code === 'NOT_SENT') return ' (not sent: the same idempotency key sends it again)';
+  return '';
 }
 
 function actByText(hold: Hold, now: number): string {
