@@ -28,6 +28,7 @@ import {
   InvalidTransitionError,
 } from '../errors.js';
 import { newExchangeId } from './ids.js';
+import { formatAmount } from '../money/money.js';
 import { redactExchange, redactText, type RedactOptions } from '../gateways/redact.js';
 import { crashPoint } from './crash-point.js';
 import { parseAuthorizeRequest } from './authorize-request.js';
@@ -285,7 +286,8 @@ export class HoldEngine {
         expiresAt,
       };
     }
-    const event = eventForAnswer(pending, outcome as GatewayAnswer, { at: now, resumed, retryAt: this.retryAt(pending, now), expectedRef: hold.gatewayRef, authorization });
+    const money = (minor: number) => `${formatAmount(minor, hold.currency)} ${hold.currency}`;
+    const event = eventForAnswer(pending, outcome as GatewayAnswer, { at: now, resumed, retryAt: this.retryAt(pending, now), expectedRef: hold.gatewayRef, authorization, money });
     const commitOptions: CommitOptions = { exchange, ...(facts && event.type === 'AUTHORIZED' ? { facts } : {}), ...(fence ? { fence } : {}) };
     let next: StoredHold;
     try {
