@@ -32,7 +32,7 @@ describe('a SQLite path that does not exist', () => {
 
   it('is created by migrate, and by a command that creates holds when told to', async () => {
     const migrated = join(dir.dir, 'migrated.db');
-    expect(await migrateCommand({ db: migrated, env })).toEqual({ database: migrated, schema: '0004-lead-time-policy' });
+    expect(await migrateCommand({ db: migrated, env })).toEqual({ database: migrated, schema: '0005-operations-indexes' });
     const created = join(dir.dir, 'created.db');
     const session = await openCliHoldfast({ db: created, env, access: 'create' });
     await session.close();
