@@ -44,8 +44,9 @@ export class InvalidTransitionError extends HoldfastError {
 
 /** The authorization window has closed; nothing may be sent to the gateway for this hold. */
 export class HoldExpiredError extends HoldfastError {
-  constructor(holdId: string, message: string) {
-    super('HOLD_EXPIRED', `hold ${holdId}: ${message}`, { details: { holdId } });
+  /** `holdId` null: an authorization that never became a hold (tracked too late). */
+  constructor(holdId: string | null, message: string) {
+    super('HOLD_EXPIRED', holdId === null ? message : `hold ${holdId}: ${message}`, { details: { holdId } });
   }
 }
 

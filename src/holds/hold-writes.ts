@@ -163,7 +163,10 @@ export class HoldWrites {
     const authorizedAt = Math.min(input.authorizedAt, now);
     const { expiresAt } = deadlines(engine.policy, input.gateway, cardType, authorizedAt);
     if (expiresAt <= now) {
-      throw new HoldExpiredError('(untracked)', `an authorization made at ${new Date(input.authorizedAt).toISOString()} has already expired (${new Date(expiresAt).toISOString()})`);
+      throw new HoldExpiredError(
+        null,
+        `the ${input.gateway} authorization made at ${new Date(input.authorizedAt).toISOString()} expired at ${new Date(expiresAt).toISOString()} (a ${formatDurationExact(expiresAt - authorizedAt)} window for a ${cardType} card); there is nothing left to track`,
+      );
     }
     const existing = await findHoldIdByGatewayRef(engine.store.db, input.gateway, input.gatewayRef);
     if (existing) throw new ValidationError('ALREADY_TRACKED', `${input.gateway} authorization ${input.gatewayRef} is already tracked as ${existing}`);

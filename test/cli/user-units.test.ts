@@ -39,6 +39,14 @@ describe('messages in the user’s units', () => {
     expect(error.message).toBe(`authorized at 2026-01-06T00:00:00.000Z is in the future (it is now ${new Date(T0).toISOString()}): give the time the gateway authorized it`);
   });
 
+  it('an authorization tracked after its window says when it expired, and the window as typed', async () => {
+    const error = await typedError(trackCommand(h.hf, { gateway: 'fake', ref: 'ext-2', amount: '10.00', currency: 'PEN', authorizedAt: '2025-12-20T00:00:00Z', cardType: 'debit' }));
+    expect([error.code, error.message]).toEqual([
+      'HOLD_EXPIRED',
+      'the fake authorization made at 2025-12-20T00:00:00.000Z expired at 2025-12-27T00:00:00.000Z (a 7d window for a debit card); there is nothing left to track',
+    ]);
+  });
+
   it('a capture approval that disagrees with the request is flagged in money, not minor units', () => {
     const pending = { operation: 'capture' as const, idempotencyKey: 'k', amount: 4500, final: false, returnTo: 'authorized' as const, unknownAttempts: 0, retryAt: null, committedAt: T0, deadline: null };
     const event = eventForAnswer(pending, { kind: 'approved', amount: 5000 }, { at: T0, resumed: false, retryAt: T0, expectedRef: null, money: (m) => `${(m / 100).toFixed(2)} PEN` });

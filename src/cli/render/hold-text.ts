@@ -14,7 +14,8 @@ export function holdText(hold: Hold, style: TerminalStyle): string {
     ['order', hold.orderId ?? '—'],
     ['gateway', `${hold.gateway}${hold.gatewayRef ? ` ${hold.gatewayRef}` : ''}`],
     ['subscription', hold.subscriptionId ?? '—'],
-    ['amount', moneyText(hold.amount, hold.currency)],
+    // Before the gateway approves (and for a declined authorization): the amount asked for.
+    ['amount', hold.authorizedAt === null ? `${moneyText(hold.amount, hold.currency)} asked` : moneyText(hold.amount, hold.currency)],
     ['captured', moneyText(hold.capturedAmount, hold.currency)],
     ['card', hold.maskedCard ? `${hold.cardType} ${hold.maskedCard}` : hold.cardType],
     ['authorized at', shortTime(hold.authorizedAt)],
