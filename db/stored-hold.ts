@@ -68,8 +68,16 @@ export function readSnapshot(row: Pick<HoldRow, 'id' | 'snapshot' | 'machine_ver
   } catch (error) {
     throw new StorageError('CORRUPT_SNAPSHOT', `hold ${row.id} has an unreadable snapshot (${(error as Error).message})`, { holdId: row.id });
   }
-  const snapshot = parsed as { value: HoldState; context: HoldContext };
+  const snapshot = withRequestedAmount(parsed as { value: HoldState; context: HoldContext });
   return version === 1 ? upgradeFromV1(snapshot, row) : snapshot;
+}
+
+// Snapshots written before the machine kept the amount asked for have amount 0 until approval (a
+// declined authorization showed 0.00); the pending authorization still says what was asked.
+function withRequestedAmount(snapshot: { value: HoldState; context: HoldContext }) {
+  const { context } = snapshot;
+  if (context.amount !== 0 || context.authorizedAt !== null || context.pending?.operation !== 'authorize') return snapshot;
+  return { value: snapshot.value, context: { ...context, amount: context.pending.amount } };
 }
 
 function upgradeFromV1(snapshot: { value: HoldState; context: HoldContext }, row: Pick<HoldRow, 'updated_at' | 'created_at'>) {

@@ -32,6 +32,8 @@ export interface AnswerFacts {
   retryAt: number;
   /** The hold's authorization reference, for checking a capture approval against it. */
   expectedRef: string | null;
+  /** Words an amount of the hold's currency for messages ("70.00 PEN"); default: "7000 minor units". */
+  money?: (minor: number) => string;
   /** For an approved authorization: its time and expiry as the host computed them from policy. */
   authorization?: { authorizedAt: number; expiresAt: number; amount: number } | undefined;
 }
@@ -65,7 +67,7 @@ export function eventForAnswer(pending: PendingOperation, answer: GatewayAnswer,
         }
       }
     case 'misconfigured':
-      return open('GATEWAY_MISCONFIGURED', `the gateway rejected the configuration: ${answer.code} ${answer.message}`, facts);
+      return open('GATEWAY_MISCONFIGURED', `the gateway refused holdfast's credentials or merchant set-up: ${answer.code} ${answer.message}`, facts);
     case 'unavailable':
       return open('GATEWAY_UNAVAILABLE', answer.reason, facts);
     case 'unknown':
@@ -96,7 +98,9 @@ function approvalEvent(pending: PendingOperation, answer: Extract<GatewayAnswer,
         return { type: 'FLAG', reason: `the gateway approved a capture of authorization ${answer.authorizationRef}, not of this hold's ${facts.expectedRef}; nothing was applied`, at };
       }
       if (!Number.isSafeInteger(amount) || amount <= 0 || amount > pending.amount) {
-        return { type: 'FLAG', reason: `the gateway approved a capture of ${String(amount)} minor units for a request of ${pending.amount}; nothing was applied`, at };
+        const money = facts.money ?? ((minor: number) => `${minor} minor units`);
+        const approved = Number.isSafeInteger(amount) ? money(amount) : String(amount);
+        return { type: 'FLAG', reason: `the gateway approved a capture of ${approved} for a request of ${money(pending.amount)}; nothing was applied`, at };
       }
       return { type: 'CAPTURE_APPROVED', amount, at };
     }

@@ -22,6 +22,10 @@ export interface HoldJson {
   expiresAt: string | null;
   actBy: string | null;
   onExpiry: string;
+  /** The planned capture at actBy in minor units; null: everything still capturable (or a void plan). */
+  onExpiryAmount: number | null;
+  /** The last refusal or failure: its code, message, the operation it was about and when (ISO-8601). */
+  lastError: { code: string; message: string; operation?: string | null; at?: string } | null;
   version: number;
 }
 
@@ -58,6 +62,13 @@ export function holdToJson(hold: Hold): HoldJson {
     expiresAt: toIsoTime(hold.expiresAt),
     actBy: toIsoTime(hold.actBy),
     onExpiry: hold.onExpiry,
+    onExpiryAmount: hold.onExpiryAmount,
+    lastError: hold.lastError && {
+      code: hold.lastError.code,
+      message: hold.lastError.message,
+      operation: hold.lastError.operation ?? null,
+      at: new Date(hold.lastError.at).toISOString(),
+    },
     version: hold.version,
   };
 }

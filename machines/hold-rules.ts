@@ -13,6 +13,8 @@ export interface Capabilities {
 export interface Refusal {
   code: 'INVALID_AMOUNT' | 'HOLD_EXPIRED' | 'CAPTURE_LIMIT_REACHED' | 'AMOUNT_EXCEEDS_AUTHORIZED' | 'INVALID_RESOLUTION';
   message: string;
+  /** For AMOUNT_EXCEEDS_AUTHORIZED, in minor units: the service words them in the hold's currency. */
+  amounts?: { asked: number; total: number; limit: number; authorized: number };
 }
 
 /** The facts about a hold that the capture and void rules look at. */
@@ -57,7 +59,8 @@ export function captureRefusal(ctx: RuleContext, amount: number, at: number): Re
   if (ctx.capturedAmount + amount > limit) {
     return {
       code: 'AMOUNT_EXCEEDS_AUTHORIZED',
-      message: `capturing ${amount} would bring the total to ${ctx.capturedAmount + amount}, above the limit of ${limit}`,
+      message: `capturing ${amount} minor units would bring the total to ${ctx.capturedAmount + amount}, above the limit of ${limit}`,
+      amounts: { asked: amount, total: ctx.capturedAmount + amount, limit, authorized: ctx.amount },
     };
   }
   return null;
@@ -115,7 +118,11 @@ export function resolutionRefusal(
   }
   const limit = maxCapturable(ctx.amount, ctx.capabilities.overcaptureBps);
   if (ctx.capturedAmount + amount > limit) {
-    return { code: 'AMOUNT_EXCEEDS_AUTHORIZED', message: `a capture of ${amount} would bring the total to ${ctx.capturedAmount + amount}, above the limit of ${limit}` };
+    return {
+      code: 'AMOUNT_EXCEEDS_AUTHORIZED',
+      message: `a capture of ${amount} minor units would bring the total to ${ctx.capturedAmount + amount}, above the limit of ${limit}`,
+      amounts: { asked: amount, total: ctx.capturedAmount + amount, limit, authorized: ctx.amount },
+    };
   }
   return null;
 }

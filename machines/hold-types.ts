@@ -17,7 +17,7 @@ export interface Hold {
   subscriptionId: string | null;
   state: HoldState;
   currency: string;
-  /** Authorized amount (minor units). */
+  /** Minor units: authorized (less than asked on a partial approval); before approval, and for a declined authorization, the amount asked for. */
   amount: number;
   capturedAmount: number;
   captureCount: number;

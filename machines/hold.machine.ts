@@ -70,7 +70,10 @@ export interface LastError {
 
 export interface HoldContext {
   currency: string;
-  /** Authorized amount in minor units (0 until the gateway approves). */
+  /**
+   * Minor units: the amount asked for until the gateway answers (so a declined authorization still
+   * says what was refused), then the amount it authorized (less on a partial approval).
+   */
   amount: number;
   capturedAmount: number;
   captureCount: number;
@@ -376,7 +379,7 @@ export const holdMachine = setup({
   // host restores the stored context over it, so a placeholder spares a thrown TypeError per call.
   context: ({ input }) => (input === undefined ? PLACEHOLDER_CONTEXT : {
     currency: input.currency,
-    amount: 0,
+    amount: input.requestedAmount,
     capturedAmount: 0,
     captureCount: 0,
     capabilities: input.capabilities,

@@ -51,8 +51,9 @@ export class InvalidTransitionError extends HoldfastError {
 
 /** The authorization window has closed; nothing may be sent to the gateway for this hold. */
 export class HoldExpiredError extends HoldfastError {
-  constructor(holdId: string, message: string) {
-    super('HOLD_EXPIRED', `hold ${holdId}: ${message}`, { details: { holdId } });
+  /** `holdId` null: an authorization that never became a hold (tracked too late). */
+  constructor(holdId: string | null, message: string) {
+    super('HOLD_EXPIRED', holdId === null ? message : `hold ${holdId}: ${message}`, { details: { holdId } });
   }
 }
 
@@ -106,11 +107,20 @@ export class GatewayUnavailableError extends HoldfastError {
   }
 }
 
-/** The gateway rejected our credentials or configuration; fix the configuration before retrying. */
+/**
+ * The gateway refused holdfast's credentials or merchant set-up; nothing happened at the gateway.
+ * Fix the configuration (the variables named) and send again: the hold is back where it was, and an
+ * authorization is sent again by calling authorize with the same idempotency key.
+ */
 export class GatewayMisconfiguredError extends HoldfastError {
-  constructor(gateway: string, gatewayCode: string, gatewayMessage: string) {
-    super('GATEWAY_MISCONFIGURED', `gateway ${gateway} rejected the configuration: ${gatewayCode} ${gatewayMessage}; check its credentials`, {
-      details: { gateway, gatewayCode, gatewayMessage },
+  constructor(gateway: string, reason: string, context: { holdId: string; operation: string; variables: readonly string[] }) {
+    const check = `check the ${gateway} credentials${context.variables.length > 0 ? ` (${context.variables.join(', ')})` : ''}`;
+    const again = context.operation === 'authorize'
+      ? 'nothing was authorized; once fixed, authorize again (with the same idempotency key, if you gave one)'
+      : `the hold is back where it was; once fixed, ${context.operation} it again`;
+    super('GATEWAY_MISCONFIGURED', `${context.operation} of hold ${context.holdId} was not sent: ${reason}; ${check} — ${again}`, {
+      usage: true,
+      details: { gateway, reason, holdId: context.holdId, operation: context.operation },
     });
   }
 }

@@ -19,11 +19,12 @@ export function parseChoice<T extends string>(text: string, choices: readonly T[
   return text as T;
 }
 
-/** A whole number from 1 to `max` written in decimal digits. */
-export function parsePositiveInteger(text: string, what: string, max: number): number {
+/** A whole number from 1 (to `max`, when given) written in decimal digits. */
+export function parsePositiveInteger(text: string, what: string, max?: number): number {
   const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new ValidationError('INVALID_LIMIT', `${what} must be a whole number from 1 to ${max}, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(value) || value < 1 || (max !== undefined && value > max)) {
+    const range = max === undefined ? 'of 1 or more' : `from 1 to ${max}`;
+    throw new ValidationError('INVALID_LIMIT', `${what} must be a whole number ${range}, got ${JSON.stringify(text)}`);
   }
   return value;
 }

@@ -6,7 +6,7 @@
 import { Command, CommanderError, type Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Holdfast } from '../holds/holdfast.js';
-import { systemClock } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { sweepReportText } from './render/sweep-report-text.js';
 import { parsePort } from './parse-args.js';
 import { ConfigError } from '../errors.js';
@@ -14,7 +14,8 @@ import { holdDetailToJson, holdToJson } from '../../machines/hold-json.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import type { DatabaseAccess } from './open-cli-holdfast.js';
 import { holdDetailText } from './render/hold-detail-text.js';
-import { holdListText } from './render/hold-list-text.js';
+import { holdListText, nextPageHint } from './render/hold-list-text.js';
+import type { ListCommandOptions } from './commands/list.js';
 import { holdText } from './render/hold-text.js';
 import { statsText } from './render/stats-text.js';
 import { configText } from './render/config-text.js';
@@ -37,7 +38,7 @@ export async function withHoldfast<T>(
   options: { gateways?: boolean; access?: DatabaseAccess } = {},
 ): Promise<T> {
   const { openCliHoldfast } = await import('./open-cli-holdfast.js');
-  const session = await openCliHoldfast({ db: program.opts<GlobalOptions>().db, gateways: options.gateways ?? true, access: options.access ?? 'write' });
+  const session = await openCliHoldfast({ db: program.opts<GlobalOptions>().db, gateways: options.gateways ?? true, access: options.access ?? 'write', clock: clockOf(program) });
   try {
     return await fn(session.hf, session.config);
   } finally {
@@ -49,12 +50,20 @@ export async function withHoldfast<T>(
 export function emit<T>(program: Command, value: T, json: (v: T) => unknown, text: (v: T, style: TerminalStyle) => string): void {
   const out = program.opts<GlobalOptions>().json
     ? JSON.stringify(json(value), null, 2)
-    : text(value, terminalStyle(process.env, process.stdout, systemClock.now()));
+    : text(value, terminalStyle(process.env, process.stdout, clockOf(program).now()));
   process.stdout.write(`${out}\n`);
 }
 
-/** Builds the commander program with every holdfast command registered. */
-export function buildProgram(): Command {
+// The clock each program runs on: the system's, unless runCli was given one.
+const CLOCKS = new WeakMap<Command, Clock>();
+
+/** The clock `program` (or the command's parent program) runs on. */
+export function clockOf(program: Command): Clock {
+  return CLOCKS.get(program) ?? systemClock;
+}
+
+/** Builds the commander program with every holdfast command registered (on `clock`, default the system's). */
+export function buildProgram(options: { clock?: Clock } = {}): Command {
   const program = new Command('holdfast')
     .description('Authorization-hold lifecycle manager: capture or void every card hold before its window lapses, exactly once.')
     .version(packageJson.version, '--version', 'print the version')
@@ -63,6 +72,7 @@ export function buildProgram(): Command {
     .exitOverride()
     // main.ts prints commander's errors as one line, like every other error.
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined });
+  if (options.clock) CLOCKS.set(program, options.clock);
   // Every missing required option in one error, instead of commander's one at a time.
   program.hook('preSubcommand', (_program, command) => {
     for (const option of command.options) {
@@ -153,15 +163,22 @@ export function registerTrack(program: Command): void {
 export function registerList(program: Command): void {
   program
     .command('list')
-    .description('list holds, soonest act-by first')
+    .description('list holds: open ones first (soonest act-by first), then closed ones, 100 to a page')
     .option('--state <state>', 'only holds in this state')
     .option('--gateway <name>', 'only holds at this gateway')
     .option('--order <id>', 'only holds of this order')
     .option('--expiring-within <duration>', 'open holds whose act-by is within this (36h, 2d) or past')
-    .option('--limit <n>', 'at most this many holds (default 100)')
-    .action(async (options: { state?: string; gateway?: string; order?: string; expiringWithin?: string; limit?: string }) => {
+    .option('--open', 'only open holds (anything may still happen to them)')
+    .option('--closed', 'only closed holds (captured, voided, expired, declined, released)')
+    .option('--limit <n>', 'holds on this page (default 100)')
+    .option('--all', 'every matching hold, however many')
+    .option('--cursor <cursor>', 'the next page: the cursor the previous page printed (same filters)')
+    .action(async (options: ListCommandOptions) => {
       const result = await withHoldfast(program, async (hf) => (await import('./commands/list.js')).listCommand(hf, options), { gateways: false, access: 'read' });
-      emit(program, result, (r) => r.holds.map(holdToJson), holdListText);
+      emit(program, result, (r) => ({ holds: r.holds.map(holdToJson), nextCursor: r.nextCursor }), holdListText);
+      // Stdout stays the table (or the JSON, which carries nextCursor); the hint is for a person.
+      const hint = program.opts<GlobalOptions>().json ? null : nextPageHint(result);
+      if (hint !== null) process.stderr.write(`${hint}\n`);
     });
 }
 
@@ -339,7 +356,7 @@ export function registerDaemon(program: Command): void {
       }
       const metricsPort = options.metricsPort === undefined ? undefined : parsePort(options.metricsPort);
       const { openCliHoldfast } = await import('./open-cli-holdfast.js');
-      const session = await openCliHoldfast({ db: program.opts<GlobalOptions>().db, log: { level: process.env.HOLDFAST_LOG_LEVEL ?? 'info', fd: 1 }, access: 'write' });
+      const session = await openCliHoldfast({ db: program.opts<GlobalOptions>().db, log: { level: process.env.HOLDFAST_LOG_LEVEL ?? 'info', fd: 1 }, access: 'write', clock: clockOf(program) });
       const { config } = session;
       try {
         await (await import('./commands/daemon.js')).daemonCommand(session.hf, {

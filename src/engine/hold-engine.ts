@@ -28,9 +28,12 @@ import {
   InvalidTransitionError,
 } from '../errors.js';
 import { newExchangeId } from './ids.js';
+import { formatAmount } from '../money/money.js';
 import { redactExchange, redactText, type RedactOptions } from '../gateways/redact.js';
 import { crashPoint } from './crash-point.js';
 import { parseAuthorizeRequest } from './authorize-request.js';
+import { HTTP_GATEWAY_DEFINITIONS } from '../gateways/gateway-registry.js';
+import type { EnvVariable } from '../gateways/gateway-definition.js';
 
 /** The result of one gateway call, as the engine records it. */
 type Outcome = AuthorizeOutcome | CaptureOutcome | VoidOutcome;
@@ -317,7 +320,8 @@ export class HoldEngine {
         expiresAt,
       };
     }
-    const event = eventForAnswer(pending, outcome as GatewayAnswer, { at: now, resumed, retryAt: this.retryAt(pending, now), expectedRef: hold.gatewayRef, authorization });
+    const money = (minor: number) => `${formatAmount(minor, hold.currency)} ${hold.currency}`;
+    const event = eventForAnswer(pending, outcome as GatewayAnswer, { at: now, resumed, retryAt: this.retryAt(pending, now), expectedRef: hold.gatewayRef, authorization, money });
     const commitOptions: CommitOptions = { exchange, ...(facts && event.type === 'AUTHORIZED' ? { facts } : {}), ...(fence ? { fence } : {}) };
     let next: StoredHold;
     try {
@@ -358,7 +362,8 @@ export class HoldEngine {
         }
         if (usageError) return { stored, hold, outcome: 'unavailable', error: usageError };
         if (event.code === 'GATEWAY_MISCONFIGURED') {
-          return { stored, hold, outcome: 'misconfigured', error: new GatewayMisconfiguredError(hold.gateway, event.code, event.reason) };
+          const variables = gatewayVariables(hold.gateway);
+          return { stored, hold, outcome: 'misconfigured', error: new GatewayMisconfiguredError(hold.gateway, event.reason, { holdId: hold.id, operation, variables }) };
         }
         return { stored, hold, outcome: 'unavailable', error: new GatewayUnavailableError(hold.id, operation, event.reason) };
       }
@@ -420,6 +425,14 @@ export class HoldEngine {
       at,
     });
   }
+}
+
+// The environment variables that configure a known HTTP gateway, credentials first (none for others).
+function gatewayVariables(name: string): string[] {
+  const definition = HTTP_GATEWAY_DEFINITIONS.find((d) => d.name === name);
+  if (!definition) return [];
+  const variables = Object.values(definition.env) as EnvVariable[];
+  return [...variables.filter((v) => v.secret), ...variables.filter((v) => !v.secret)].map((v) => v.name);
 }
 
 function errorSummary(error: unknown): string {

@@ -2,7 +2,7 @@
 // resolve and retry. Inputs are checked and the machine's refusal is asked for before anything is
 // written; every write then goes through the engine (version-checked, write-ahead).
 import type { HoldEvent, OnExpiry } from '../../machines/hold.machine.js';
-import { remainingAmount } from '../../machines/hold-rules.js';
+import { type Refusal, remainingAmount } from '../../machines/hold-rules.js';
 import { refusalFor, type CommandRefusal } from '../../machines/refusal.js';
 import { callerCaptureKey, captureKey, MAX_CALLER_KEY_LENGTH, voidKey } from '../../machines/idempotency-keys.js';
 import type { Actor, Hold } from '../../machines/hold-types.js';
@@ -17,7 +17,7 @@ import { isHoldId, newHoldId } from '../engine/ids.js';
 import { authorizeFingerprint, parseAuthorizeRequest, serializeAuthorizeRequest } from '../engine/authorize-request.js';
 import { deadlines, minimumLeadTimeMs, windowFor } from '../policy/expiry-policy.js';
 import { formatDurationExact } from '../time/format-duration.js';
-import { assertPositiveMinorUnits, requireCurrency } from '../money/money.js';
+import { assertPositiveMinorUnits, formatAmount, requireCurrency } from '../money/money.js';
 import {
   CaptureNotAllowedError,
   GatewayDeclinedError,
@@ -153,14 +153,20 @@ export class HoldWrites {
       throw new ValidationError('INVALID_GATEWAY_REF', 'gateway reference must be a non-empty string of at most 128 characters');
     }
     const now = engine.clock.now();
-    if (!Number.isSafeInteger(input.authorizedAt) || input.authorizedAt > now + FUTURE_TOLERANCE_MS) {
-      throw new ValidationError('INVALID_DATE', 'authorizedAt must be an epoch-ms time that is not in the future');
+    if (!Number.isSafeInteger(input.authorizedAt)) {
+      throw new ValidationError('INVALID_DATE', `authorizedAt must be a time as UTC epoch milliseconds, got ${String(input.authorizedAt)}`);
+    }
+    if (input.authorizedAt > now + FUTURE_TOLERANCE_MS) {
+      throw new ValidationError('INVALID_DATE', `authorized at ${new Date(input.authorizedAt).toISOString()} is in the future (it is now ${new Date(now).toISOString()}): give the time the gateway authorized it`);
     }
     // An authorization time a little ahead of our clock (skew) counts as now: never later than the intent.
     const authorizedAt = Math.min(input.authorizedAt, now);
     const { expiresAt } = deadlines(engine.policy, input.gateway, cardType, authorizedAt);
     if (expiresAt <= now) {
-      throw new HoldExpiredError('(untracked)', `an authorization made at ${new Date(input.authorizedAt).toISOString()} has already expired (${new Date(expiresAt).toISOString()})`);
+      throw new HoldExpiredError(
+        null,
+        `the ${input.gateway} authorization made at ${new Date(input.authorizedAt).toISOString()} expired at ${new Date(expiresAt).toISOString()} (a ${formatDurationExact(expiresAt - authorizedAt)} window for a ${cardType} card); there is nothing left to track`,
+      );
     }
     const existing = await findHoldIdByGatewayRef(engine.store.db, input.gateway, input.gatewayRef);
     if (existing) throw new ValidationError('ALREADY_TRACKED', `${input.gateway} authorization ${input.gatewayRef} is already tracked as ${existing}`);
@@ -300,8 +306,9 @@ function throwRefusal(hold: StoredHold, refusal: CommandRefusal | null): void {
     case 'HOLD_EXPIRED':
       throw new HoldExpiredError(id, refusal.message);
     case 'CAPTURE_LIMIT_REACHED':
-    case 'AMOUNT_EXCEEDS_AUTHORIZED':
       throw new CaptureNotAllowedError(refusal.code, id, refusal.message);
+    case 'AMOUNT_EXCEEDS_AUTHORIZED':
+      throw new CaptureNotAllowedError(refusal.code, id, refusal.amounts ? exceedsText(refusal.amounts, hold.currency) : refusal.message);
     case 'INVALID_RESOLUTION':
       throw new ValidationError('INVALID_RESOLUTION', `hold ${id}: ${refusal.message}`, { holdId: id });
     default: {
@@ -311,9 +318,16 @@ function throwRefusal(hold: StoredHold, refusal: CommandRefusal | null): void {
   }
 }
 
+// The limit in the hold's currency, as a person reads it.
+function exceedsText(amounts: NonNullable<Refusal['amounts']>, currency: string): string {
+  const money = (minor: number) => `${formatAmount(minor, currency)} ${currency}`;
+  const allowance = amounts.limit > amounts.authorized ? ` (${money(amounts.authorized)} authorized plus the gateway's overcapture allowance)` : '';
+  return `capturing ${money(amounts.asked)} would bring the captured total to ${money(amounts.total)}, above the ${money(amounts.limit)} this authorization allows${allowance}`;
+}
+
 // An own actBy must leave the first retries room before the issuer's expiry.
 function checkOwnActBy(hold: StoredHold, actBy: number): void {
-  if (!Number.isSafeInteger(actBy)) throw new ValidationError('INVALID_DATE', 'actBy must be an epoch-ms time');
+  if (!Number.isSafeInteger(actBy)) throw new ValidationError('INVALID_DATE', `actBy must be a time as UTC epoch milliseconds, got ${String(actBy)}`);
   const room = minimumLeadTimeMs(0);
   if (hold.expiresAt !== null && actBy > hold.expiresAt - room) {
     throw new ValidationError(

@@ -25,8 +25,7 @@ export function formatRelative(at: number, now: number): string {
   return delta >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-/** A hold's amount; before its authorization is approved (amount 0), the amount asked for. */
-export function formatHoldAmount(hold: { amount: number; currency: string; pending: { operation: string; amount: number } | null }): string {
-  if (hold.amount === 0 && hold.pending?.operation === 'authorize') return `${formatMoney(hold.pending.amount, hold.currency)} asked`;
-  return formatMoney(hold.amount, hold.currency);
+/** A hold's amount; before its authorization is approved (or when it was declined), the amount asked for. */
+export function formatHoldAmount(hold: { amount: number; currency: string; authorizedAt: number | null }): string {
+  return hold.authorizedAt === null ? `${formatMoney(hold.amount, hold.currency)} asked` : formatMoney(hold.amount, hold.currency);
 }

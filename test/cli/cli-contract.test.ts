@@ -9,7 +9,7 @@ import type { CliResult } from '../helpers/run-cli.js';
 import { runCliInProcess as runCli } from '../helpers/cli-in-process.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
-const HOLD_KEYS = ['id', 'orderId', 'gateway', 'gatewayRef', 'subscriptionId', 'state', 'amount', 'capturedAmount', 'currency', 'cardType', 'authorizedAt', 'expiresAt', 'actBy', 'onExpiry', 'version'];
+const HOLD_KEYS = ['id', 'orderId', 'gateway', 'gatewayRef', 'subscriptionId', 'state', 'amount', 'capturedAmount', 'currency', 'cardType', 'authorizedAt', 'expiresAt', 'actBy', 'onExpiry', 'onExpiryAmount', 'lastError', 'version'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const FAKE = { HOLDFAST_FAKE_GATEWAY: '1', HOLDFAST_FAKE_SOURCES: JSON.stringify({ 'sub-declined': { declineAuthorize: true }, 'sub-debit': { cardType: 'debit' } }) };
 
@@ -59,7 +59,15 @@ describe('holdfast: the lifecycle', () => {
     const listed = await cli('list', '--json', '--state', 'authorized');
     expect(listed.code).toBe(0);
     // Soonest actBy first: the debit hold (7 d) before the credit one (28 d).
-    expect(JSON.parse(listed.stdout).map((h: { id: string }) => h.id)).toEqual([trackedHold.id, hold.id]);
+    expect(JSON.parse(listed.stdout)).toEqual({ holds: [expect.objectContaining({ id: trackedHold.id }), expect.objectContaining({ id: hold.id })], nextCursor: null });
+    // A declined authorization says what was asked and why it was refused.
+    const closed = JSON.parse((await cli('list', '--json', '--closed')).stdout);
+    expect(closed.holds).toEqual([
+      expect.objectContaining({
+        state: 'declined', amount: 6000, currency: 'PEN', onExpiryAmount: null,
+        lastError: { code: '017', message: 'Tarjeta no válida', operation: 'authorize', at: expect.stringMatching(ISO) },
+      }),
+    ]);
 
     const captured = await cli('--json', 'capture', hold.id, '--amount', '45.00');
     expect(captured.code, captured.stderr).toBe(0);
@@ -90,7 +98,7 @@ describe('holdfast: the lifecycle', () => {
       byState: [
         { state: 'partially_captured', currency: 'PEN', count: 1, amount: 6000, capturedAmount: 4500 },
         { state: 'voided', currency: 'PEN', count: 1, amount: 12550, capturedAmount: 0 },
-        { state: 'declined', currency: 'PEN', count: 1, amount: 0, capturedAmount: 0 },
+        { state: 'declined', currency: 'PEN', count: 1, amount: 6000, capturedAmount: 0 },
       ],
       reachingActBy: [],
       expiredUncaptured: [],
@@ -155,7 +163,7 @@ describe('holdfast: bad input exits 2 with one line', () => {
   it('a stack trace only with HOLDFAST_DEBUG', async () => {
     const result = await runCli(['--db', join(dir, 'input.db'), 'list', '--limit', '0'], { cwd: dir, env: { HOLDFAST_DEBUG: '1' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^holdfast: --limit must be a whole number from 1 to 1000, got "0"\nValidationError: [^\n]+\n\s+at /);
+    expect(result.stderr).toMatch(/^holdfast: --limit must be a whole number of 1 or more, got "0"\nValidationError: [^\n]+\n\s+at /);
   });
 
   it('migrate creates the database and says so', async () => {

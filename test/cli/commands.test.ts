@@ -65,6 +65,12 @@ describe('authorize', () => {
     const error = await failure(authorize({ subscriptionId: 'sub-decline' }));
     expect([error.code, error.usage]).toEqual(['GATEWAY_DECLINED', false]);
     expect(error.message).toContain('017 Tarjeta no válida');
+    // The declined hold keeps the amount asked for: the API, list and show say the same.
+    const [declined] = (await listCommand(h.hf, { closed: true })).holds;
+    expect(declined).toMatchObject({ state: 'declined', amount: 6000, authorizedAt: null, lastError: { code: '017', operation: 'authorize' } });
+    expect((await showCommand(h.hf, { holdId: declined!.id })).hold.amount).toBe(6000);
+    expect((await h.hf.get(declined!.id)).amount).toBe(6000);
+    expect(holdToJson(declined!)).toMatchObject({ amount: 6000, lastError: { code: '017', message: 'Tarjeta no válida', operation: 'authorize', at: new Date(T0).toISOString() } });
   });
 });
 
@@ -99,9 +105,34 @@ describe('list', () => {
     // The debit hold acts at T0 + 6d: within 6d it is listed, within 5d it is not.
     expect((await listCommand(h.hf, { expiringWithin: '6d' })).holds.map((x) => x.id)).toEqual([debit.id]);
     expect((await listCommand(h.hf, { expiringWithin: '119h' })).holds).toEqual([]);
-    expect(await listCommand(h.hf, { limit: '1' })).toMatchObject({ holds: [{ id: debit.id }], truncated: true });
-    expect((await listCommand(h.hf, { limit: '3' })).truncated).toBe(false);
+    expect((await listCommand(h.hf, { open: true })).holds.map((x) => x.id)).toEqual([debit.id, credit.id]);
+    expect((await listCommand(h.hf, { closed: true })).holds.map((x) => x.id)).toEqual([voided.id]);
+    // Pages: each prints the cursor of the next; the last prints none.
+    const first = await listCommand(h.hf, { limit: '2' });
+    expect(first.holds.map((x) => x.id)).toEqual([debit.id, credit.id]);
+    const second = await listCommand(h.hf, { limit: '2', cursor: first.nextCursor! });
+    expect(second).toEqual({ holds: [expect.objectContaining({ id: voided.id })], nextCursor: null });
+    expect((await listCommand(h.hf, { limit: '3' })).nextCursor).toBeNull();
   });
+
+  it('has no cap: without --limit a page of 100 and a cursor, --limit above 1000 and --all read every page', async () => {
+    const t = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 1_205; i++) {
+      await trackCommand(h.hf, { gateway: 'fake', ref: `ext-${i}`, amount: '1.00', currency: 'PEN', authorizedAt: new Date(t + i * 1_000).toISOString() });
+    }
+    const page = await listCommand(h.hf);
+    expect(page.holds).toHaveLength(100);
+    expect(page.nextCursor).not.toBeNull();
+    const big = await listCommand(h.hf, { limit: '1100' });
+    expect(big.holds).toHaveLength(1_100);
+    const rest = await listCommand(h.hf, { all: true, cursor: big.nextCursor! });
+    expect([rest.holds.length, rest.nextCursor]).toEqual([105, null]);
+    const all = await listCommand(h.hf, { all: true });
+    expect(all.holds.map((x) => x.gatewayRef)).toEqual([...big.holds, ...rest.holds].map((x) => x.gatewayRef));
+    expect(new Set(all.holds.map((x) => x.id)).size).toBe(1_205);
+    // Soonest actBy first across the pages.
+    expect(all.holds.map((x) => x.actBy)).toEqual([...all.holds.map((x) => x.actBy)].sort((a, b) => a! - b!));
+  }, 60_000);
 
   it('refuses an unknown state, a bad duration and a bad limit as bad input', async () => {
     for (const [options, code] of [
@@ -110,6 +141,10 @@ describe('list', () => {
       [{ expiringWithin: '2' }, 'INVALID_DURATION'],
       [{ limit: '0' }, 'INVALID_LIMIT'],
       [{ limit: 'ten' }, 'INVALID_LIMIT'],
+      [{ limit: '5', all: true }, 'INVALID_LIMIT'],
+      [{ open: true, closed: true }, 'INVALID_STATUS'],
+      [{ closed: true, expiringWithin: '1d' }, 'INVALID_STATUS'],
+      [{ cursor: 'not-a-cursor' }, 'INVALID_CURSOR'],
     ] as const) {
       const error = await failure(listCommand(h.hf, options));
       expect([error.code, error.usage]).toEqual([code, true]);

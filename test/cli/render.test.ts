@@ -32,7 +32,7 @@ describe('list text', () => {
     expect(text).toMatch(/order-9 .* authorized .* 125\.50 PEN .* 0\.00 PEN .* debit .* 2026-01-11 00:00Z .* 5d 22h/);
     expect(text).toMatch(/15000 CLP .* 0 CLP .* 26d 22h/);
     expect(holdListText(result, plain(T0 + 6 * DAY_MS + 2 * 3_600_000))).toContain('overdue 2h');
-    expect(holdListText({ holds: [], truncated: false }, plain(T0))).toBe('no holds match');
+    expect(holdListText({ holds: [], nextCursor: null }, plain(T0))).toBe('no holds match');
   });
 
   it('colours states (and the overdue time) only when colour is on', async () => {

@@ -1,7 +1,8 @@
 // The sweeper's commands: `sweep` (and --dry-run), `daemon` under a real signal, and the demo.
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { quietSchedule, tempDir } from '../helpers/harness.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { holdfastBin } from '../helpers/run-cli.js';
@@ -32,7 +33,7 @@ describe('holdfast sweep', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(id);
     expect(text.stdout).toContain('12.34 USD');
-    expect(text.stdout).toMatch(/1 hold\(s\): approved 1/);
+    expect(text.stdout).toMatch(/1 hold: approved 1/);
     expect(text.stdout).not.toMatch(/\x1b\[/);
 
     const again = await runCliInProcess(['--db', db, 'sweep'], { cwd: dir, env: FAKE });
@@ -70,20 +71,39 @@ describe('holdfast demo', () => {
   it('runs the whole lifecycle against the simulator and the ledger shows each effect once', async () => {
     const out: string[] = [];
     const result = await demoCommand((line) => out.push(line));
-    expect(result.exactlyOnce).toBe(true);
-    const states = Object.fromEntries(result.holds.map((h) => [h.orderId, h.state]));
-    expect(states).toEqual({
-      'order-1001': 'captured',
-      'order-1002': 'partially_captured',
-      'order-1003': 'voided',
-      'order-1004': 'voided',
-      'order-1005': 'voided',
-      'order-1006': 'voided',
-      'order-1007': 'expired',
-    });
-    const text = out.join('\n');
-    expect(text).toContain("The simulator's ledger");
-    expect(text).toMatch(/declined: capture declined by the gateway: 017/);
-    expect(text).toContain('✓ every capture and void happened exactly once');
+    try {
+      expect(result.exactlyOnce).toBe(true);
+      // Rows keep the order of the story.
+      expect(result.holds.map((h) => [h.orderId, h.state])).toEqual([
+        ['order-1001', 'captured'],
+        ['order-1002', 'partially_captured'],
+        ['order-1003', 'voided'],
+        ['order-1004', 'voided'],
+        ['order-1005', 'voided'],
+        ['order-1006', 'declined'],
+        ['order-1007', 'expired'],
+      ]);
+      expect(result.holds.find((h) => h.orderId === 'order-1006')).toMatchObject({ amount: 3000, currency: 'COP' });
+      const text = out.join('\n');
+      expect(text).toMatch(/An authorization hold reserves an amount/);
+      expect(text).toMatch(/expires +when the issuer releases it/);
+      expect(text).toMatch(/act by +when holdfast acts on its own/);
+      expect(text).toContain("The simulator's ledger");
+      expect(text).toMatch(/declined: capture declined by the gateway: 017/);
+      // Every sweep that acted is printed, and the counts are of holds, not rows.
+      expect(text.match(/^Sweep at /gm)).toHaveLength(result.sweepsThatActed);
+      expect(text).toContain(`${result.sweeps} sweeps over 28 simulated days; ${result.sweepsThatActed} acted`);
+      expect(text).toMatch(/3 actions on 2 holds: approved 2, declined 1/);
+      expect(text).toContain('✓ every capture and void happened exactly once; 1 hold lapsed with no gateway call after its window');
+      // The database stays where the printed commands find it.
+      const order1004 = result.holds.find((h) => h.orderId === 'order-1004')!;
+      expect(text).toContain(`holdfast --db ${result.database} list`);
+      expect(text).toContain(`holdfast --db ${result.database} show ${order1004.id}`);
+      const shown = await runCliInProcess(['--json', '--db', result.database, 'show', order1004.id], { cwd: dir });
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(JSON.parse(shown.stdout).transitions.map((t: { to: string }) => t.to)).toContain('voided');
+    } finally {
+      rmSync(dirname(result.database), { recursive: true, force: true });
+    }
   });
 });

@@ -49,7 +49,8 @@ describe('html', () => {
     expect(formatMoney(1234, 'KWD')).toBe('1.234 KWD');
     expect(formatTime(Date.UTC(2026, 0, 15, 10))).toBe('2026-01-15T10:00:00Z');
     expect(formatTime(null)).toBe('—');
-    expect(formatHoldAmount({ amount: 0, currency: 'USD', pending: { operation: 'authorize', amount: 500 } })).toBe('5.00 USD asked');
+    expect(formatHoldAmount({ amount: 500, currency: 'USD', authorizedAt: null })).toBe('5.00 USD asked');
+    expect(formatHoldAmount({ amount: 500, currency: 'USD', authorizedAt: 1 })).toBe('5.00 USD');
   });
 });
 

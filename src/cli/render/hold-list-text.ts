@@ -18,16 +18,20 @@ export function holdListText(result: ListResult, style: TerminalStyle): string {
       h.orderId ?? '—',
       h.gateway,
       colorState(h.state, style.colors),
-      moneyText(h.amount, h.currency),
+      h.authorizedAt === null ? `${moneyText(h.amount, h.currency)} asked` : moneyText(h.amount, h.currency),
       moneyText(h.capturedAmount, h.currency),
       h.cardType,
       shortTime(h.actBy),
       urgency(h, style),
-      h.onExpiry,
+      h.onExpiry === 'capture' && h.onExpiryAmount !== null ? `capture ${moneyText(h.onExpiryAmount, h.currency)}` : h.onExpiry,
     ]);
   }
-  const more = result.truncated ? `\nmore holds match; raise --limit or narrow the filters` : '';
-  return `${table.toString()}${more}`;
+  return table.toString();
+}
+
+/** The line that tells a person how to see the next page (printed on stderr), or null on the last page. */
+export function nextPageHint(result: ListResult): string | null {
+  return result.nextCursor === null ? null : `more holds match: add --cursor ${result.nextCursor} for the next page (or --all for every one)`;
 }
 
 // Red once actBy has passed (the sweeper is late or down), yellow within a day.

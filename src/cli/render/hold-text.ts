@@ -10,11 +10,12 @@ export function holdText(hold: Hold, style: TerminalStyle): string {
   const plan = hold.onExpiry === 'capture' && hold.onExpiryAmount !== null ? `capture ${moneyText(hold.onExpiryAmount, hold.currency)}` : hold.onExpiry;
   const rows: [string, string][] = [
     ['id', hold.id],
-    ['state', colorState(hold.state, style.colors) + (hold.closed && hold.state === 'partially_captured' ? ' (remainder released)' : '')],
+    ['state', colorState(hold.state, style.colors) + stateNote(hold)],
     ['order', hold.orderId ?? '—'],
     ['gateway', `${hold.gateway}${hold.gatewayRef ? ` ${hold.gatewayRef}` : ''}`],
     ['subscription', hold.subscriptionId ?? '—'],
-    ['amount', moneyText(hold.amount, hold.currency)],
+    // Before the gateway approves (and for a declined authorization): the amount asked for.
+    ['amount', hold.authorizedAt === null ? `${moneyText(hold.amount, hold.currency)} asked` : moneyText(hold.amount, hold.currency)],
     ['captured', moneyText(hold.capturedAmount, hold.currency)],
     ['card', hold.maskedCard ? `${hold.cardType} ${hold.maskedCard}` : hold.cardType],
     ['authorized at', shortTime(hold.authorizedAt)],
@@ -24,6 +25,13 @@ export function holdText(hold: Hold, style: TerminalStyle): string {
   ];
   if (hold.lastError) rows.push(['last error', `${hold.lastError.code} ${hold.lastError.message}`]);
   return newKeyValueTable(rows, style);
+}
+
+// What the state alone does not say: a released remainder, an authorization that was never sent.
+function stateNote(hold: Hold): string {
+  if (hold.closed && hold.state === 'partially_captured') return ' (remainder released)';
+  if (hold.state === 'declined' && hold.lastError?.code === 'NOT_SENT') return ' (not sent: the same idempotency key sends it again)';
+  return '';
 }
 
 function actByText(hold: Hold, now: number): string {

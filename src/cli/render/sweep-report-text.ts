@@ -4,6 +4,15 @@ import { formatAmount } from '../../money/money.js';
 import { newTable } from './table.js';
 import { colorState, type TerminalStyle } from './terminal-style.js';
 
+// One hold may take two actions in a pass (a declined capture, then the void that releases it).
+function countText(report: SweepReport): string {
+  const actions = report.items.length + report.itemsOmitted;
+  const holds = new Set(report.items.map((item) => item.holdId)).size;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (report.itemsOmitted > 0) return plural(actions, 'action');
+  return holds === actions ? plural(holds, 'hold') : `${plural(actions, 'action')} on ${plural(holds, 'hold')}`;
+}
+
 /** The report as a table (or a one-line "nothing was due"). */
 export function sweepReportText(report: SweepReport, style: TerminalStyle): string {
   const count = report.items.length + report.itemsOmitted;
@@ -28,5 +37,5 @@ export function sweepReportText(report: SweepReport, style: TerminalStyle): stri
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
   const omitted = report.itemsOmitted > 0 ? ` (${report.itemsOmitted} not listed)` : '';
-  return `${table.toString()}\n${count} hold(s): ${totals}${omitted}`;
+  return `${table.toString()}\n${countText(report)}: ${totals}${omitted}`;
 }

@@ -65,7 +65,7 @@ export function kushkiAmount(amount: number, currency: string, taxes?: z.infer<t
   if (taxes === undefined) return { subtotalIva: 0, subtotalIva0: major(amount, currency), iva: 0, ice: 0, currency };
   const sum = taxes.subtotalIva + taxes.subtotalIva0 + taxes.iva + taxes.ice;
   if (sum !== amount) {
-    throw new ValidationError('INVALID_TAX_BREAKDOWN', `Kushki tax breakdown adds up to ${sum} minor units, not the amount ${amount}; make the parts add up exactly`);
+    throw new ValidationError('INVALID_TAX_BREAKDOWN', `Kushki tax breakdown adds up to ${formatAmount(sum, currency)} ${currency}, not the amount ${formatAmount(amount, currency)} ${currency} (its parts are minor units); make the parts add up exactly`);
   }
   return {
     subtotalIva: major(taxes.subtotalIva, currency),
