@@ -19,6 +19,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-outbox-listing-indexes': outboxListingIndexes,
 };
 
+/** The name of the newest migration: the schema a migrated database reports. */
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;
+
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return MIGRATIONS;

@@ -1,6 +1,7 @@
 // Only `migrate` (and authorize/track with --create-db) may create a database; every other command
 // refuses a missing one with a clear message, and reading commands create and migrate nothing — a
 // mistyped --db is reported instead of becoming an empty database a daemon sweeps as "healthy".
+import { LATEST_MIGRATION } from '../../db/migrate.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ describe('a SQLite path that does not exist', () => {
 
   it('is created by migrate, and by a command that creates holds when told to', async () => {
     const migrated = join(dir.dir, 'migrated.db');
-    expect(await migrateCommand({ db: migrated, env })).toEqual({ database: migrated, schema: '0005-operations-indexes' });
+    expect(await migrateCommand({ db: migrated, env })).toEqual({ database: migrated, schema: LATEST_MIGRATION });
     const created = join(dir.dir, 'created.db');
     const session = await openCliHoldfast({ db: created, env, access: 'create' });
     await session.close();
