@@ -41,6 +41,7 @@ const Fault = z.object({
   times: z.int().positive().optional(),
   status: z.int().min(400).max(599).optional(),
   delayMs: z.int().nonnegative().optional(),
+  authorizationRef: z.string().min(1).max(64).optional(),
 });
 
 /** Serves GET/POST/DELETE under /__sim/. */

@@ -231,7 +231,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       entry.handling = 'dropped';
       return;
     }
-    const fault = faults.take(route.gateway, route.operation);
+    const fault = faults.take(route.gateway, route.operation, facts.authorizationRef);
     if (fault) {
       entry.handling = fault.kind;
       entry.fault = fault.kind;

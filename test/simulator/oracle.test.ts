@@ -261,6 +261,39 @@ describe('fault sequences', () => {
     expect(plan.list()).toEqual([]); // an invalid batch queues nothing
   });
 
+  it('a seeded random plan starts sequences at its rate and sends each tail to the same authorization', () => {
+    const draws = (seed: number) => {
+      const plan = new FaultPlan();
+      plan.random({ seed, rate: 0.3, sequences: [['error-after-commit', 'rate-limited'], ['reset-before-commit']], operations: ['capture'] });
+      const out: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const ref = `T${i}`;
+        const first = plan.take('kushki', 'capture', ref);
+        if (first === undefined) continue;
+        expect(plan.take('kushki', 'void', ref)).toBeUndefined(); // another operation: not drawn for
+        const second = first.kind === 'error-after-commit' ? plan.take('kushki', 'capture', ref) : undefined;
+        out.push(`${first.kind}${second ? `>${second.kind}` : ''}`);
+      }
+      expect(plan.list()).toEqual([]);
+      return out;
+    };
+    const a = draws(11);
+    expect(a).toEqual(draws(11));
+    expect(a).not.toEqual(draws(12));
+    expect(a.length).toBeGreaterThan(40);
+    expect(a.length).toBeLessThan(80);
+    expect(new Set(a)).toEqual(new Set(['error-after-commit>rate-limited', 'reset-before-commit']));
+    const plan = new FaultPlan();
+    plan.random({ seed: 1, rate: 1, sequences: [['error-after-commit', 'key-reused']] });
+    expect(plan.take('kushki', 'capture', 'A')?.kind).toBe('error-after-commit');
+    expect(plan.list()).toEqual([expect.objectContaining({ kind: 'key-reused', authorizationRef: 'A', operation: 'capture' })]);
+    expect(plan.take('kushki', 'capture', 'B')?.kind).toBe('error-after-commit'); // B draws its own
+    expect(plan.take('kushki', 'capture', 'A')?.kind).toBe('key-reused');
+    expect(() => plan.random({ seed: 1, rate: 2, sequences: [['rate-limited']] })).toThrow(/rate/);
+    plan.clear();
+    expect(plan.take('kushki', 'capture', 'A')).toBeUndefined();
+  });
+
   it('reset after commit → rate-limited → replay: one effect, three byte-identical requests', async () => {
     const a = await authorize(h.gw, 'sub-approved');
     h.sim.faults.inject({ kind: 'reset-after-commit', operation: 'capture' }, { kind: 'rate-limited', operation: 'capture' });
