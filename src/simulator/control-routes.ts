@@ -42,6 +42,7 @@ const Fault = z.object({
   status: z.int().min(400).max(599).optional(),
   delayMs: z.int().nonnegative().optional(),
   authorizationRef: z.string().min(1).max(64).optional(),
+  onlyIfTrue: z.boolean().optional(),
 });
 
 /** Serves GET/POST/DELETE under /__sim/. */

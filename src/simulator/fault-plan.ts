@@ -61,6 +61,11 @@ export interface FaultSpec {
   delayMs?: number | undefined;
   /** Only requests on this authorization (Kushki ticketNumber, PayCertify transaction id); any when absent. */
   authorizationRef?: string | undefined;
+  /**
+   * already-done only: answer "already captured/voided" only when the authorization really was
+   * (the request otherwise runs unfaulted), as an honest gateway would. Random plans set it.
+   */
+  onlyIfTrue?: boolean | undefined;
 }
 
 /** Seeded random injection: each matching request starts one of `sequences` with probability `rate`. */
@@ -139,7 +144,11 @@ export class FaultPlan {
     if ((plan.gateway !== undefined && plan.gateway !== gateway) || !(plan.operations ?? ['capture', 'void']).includes(operation)) return undefined;
     if (next() >= plan.rate) return undefined;
     const sequence = plan.sequences[Math.floor(next() * plan.sequences.length)]!;
-    const spec = (kind: FaultKind): FaultSpec => ({ kind, gateway, operation, ...(kind === 'slow-response' ? { delayMs: plan.delayMs ?? 1000 } : {}) });
+    const spec = (kind: FaultKind): FaultSpec => ({
+      kind, gateway, operation,
+      ...(kind === 'slow-response' ? { delayMs: plan.delayMs ?? 1000 } : {}),
+      ...(kind === 'already-done' ? { onlyIfTrue: true } : {}),
+    });
     // The tail waits for this authorization's next attempt at the same operation (an authorization has no ref yet).
     if (authorizationRef !== null) for (const kind of sequence.slice(1)) this.pending.push({ ...spec(kind), authorizationRef, remaining: 1 });
     return spec(sequence[0]!);
