@@ -5,7 +5,7 @@ import { arch, cpus, totalmem } from 'node:os';
 import type { SuiteResult } from './results.js';
 
 /** The suites of a complete run, in report order. */
-export const SUITES = ['crash', 'faults', 'concurrency', 'bad-input', 'card-data', 'model'] as const;
+export const SUITES = ['faults', 'crash', 'concurrency', 'oracle', 'bad-input', 'card-data', 'model'] as const;
 
 const HEADER = `# holdfast reliability figures
 
