@@ -331,6 +331,18 @@ describe('fault sequences', () => {
     expect(h.sim.ledger.summary(a.gatewayRef)).toMatchObject({ captureCount: 1, voidCount: 0, status: 'captured' });
   });
 
+  it('an honest already-done (onlyIfTrue) answers only when the capture really happened', async () => {
+    const a = await authorize(h.gw, 'sub-approved');
+    const req = { idempotencyKey: 'honest', gatewayRef: a.gatewayRef, subscriptionId: 'sub-approved', amount: 10_000, currency: 'USD' };
+    h.sim.faults.inject({ kind: 'already-done', operation: 'capture', onlyIfTrue: true }, { kind: 'already-done', operation: 'capture', onlyIfTrue: true });
+    expect((await h.gw.capture(req)).kind).toBe('approved'); // not captured yet: the fault is dropped
+    expect(await h.gw.capture(req)).toMatchObject({ kind: 'declined', message: expect.stringContaining('ya fue capturada') });
+    expect(h.sim.requests().slice(1).map((r) => [r.handling, r.fault])).toEqual([
+      ['executed', null],
+      ['already-done', 'already-done'],
+    ]);
+  });
+
   it('answers key-reused and already-done in PayCertify\'s own error shape', async () => {
     const pc = createPayCertifyGateway({ baseUrl: h.sim.url, apiToken: 't', timeouts: TEST_TIMEOUTS, defaultIpAddress: '127.0.0.1' });
     try {
