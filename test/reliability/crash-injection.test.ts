@@ -281,8 +281,9 @@ describe(`crash injection: SIGKILL at ${POINTS.length} points, ${RUNS_PER_POINT}
       // Each generation runs on a clock 2 min past the last one's leases (60 s) and in-flight grace.
       lane.offset = offset;
       const child = await runTs(CHILD, {
-        HOLDFAST_DB: database, SIM_URL: lane.sim.url, ROLE: 'sweep', CONCURRENCY: '8', BATCH_SIZE: '25',
-        CLOCK_OFFSET_MS: String(offset), HOLDFAST_CRASH_AT: point.at!, HOLDFAST_CRASH_AFTER: String(Math.floor(random() * 16)),
+        // Small batches in the CI size, so that every point is hit several times per generation and the drawn hit comes.
+        HOLDFAST_DB: database, SIM_URL: lane.sim.url, ROLE: 'sweep', CONCURRENCY: '8', BATCH_SIZE: String(sized(4, 25)),
+        CLOCK_OFFSET_MS: String(offset), HOLDFAST_CRASH_AT: point.at!, HOLDFAST_CRASH_AFTER: String(Math.floor(random() * sized(4, 16))),
       });
       offset += 2 * 60_000;
       if (child.signal !== 'SIGKILL') {
