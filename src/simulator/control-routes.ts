@@ -45,6 +45,16 @@ const Fault = z.object({
   onlyIfTrue: z.boolean().optional(),
 });
 
+const Kind = z.enum(ALL_FAULT_KINDS as [FaultSpec['kind'], ...FaultSpec['kind'][]]);
+const RandomPlan = z.object({
+  seed: z.int(),
+  rate: z.number().min(0).max(1),
+  sequences: z.array(z.array(Kind).min(1)).min(1),
+  gateway: z.enum(['kushki', 'paycertify']).optional(),
+  operations: z.array(z.enum(['authorize', 'capture', 'void'])).optional(),
+  delayMs: z.int().nonnegative().optional(),
+});
+
 /** Serves GET/POST/DELETE under /__sim/. */
 export async function handleControl(method: string, path: string, bodyText: string, res: ServerResponse, target: ControlTarget, via: ControlListener): Promise<void> {
   const body = tryParseJson(bodyText);
@@ -65,6 +75,17 @@ export async function handleControl(method: string, path: string, bodyText: stri
       if (!parsed.success) return bad(parsed.error);
       try {
         target.faults.inject(...(Array.isArray(parsed.data) ? parsed.data : [parsed.data]));
+      } catch (error) {
+        return sendJson(res, 400, { message: error instanceof Error ? error.message : String(error) });
+      }
+      return sendJson(res, 204, undefined);
+    }
+    case 'POST /__sim/faults/random': {
+      // A seeded random plan (or null to stop one); queued faults still come first.
+      const parsed = z.union([RandomPlan, z.null()]).safeParse(body);
+      if (!parsed.success) return bad(parsed.error);
+      try {
+        target.faults.random(parsed.data);
       } catch (error) {
         return sendJson(res, 400, { message: error instanceof Error ? error.message : String(error) });
       }

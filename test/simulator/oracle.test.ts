@@ -467,11 +467,15 @@ describe('from another process', () => {
       await client.injectFault({ kind: 'rate-limited', operation: 'capture' }, { kind: 'already-done', operation: 'capture' });
       expect([(await gw.capture(req)).kind, (await gw.capture(req)).kind]).toEqual(['unavailable', 'declined']);
       await expect(client.injectFault({ kind: 'already-done', operation: 'authorize' })).rejects.toThrow(/400/);
+      await client.randomFaults({ seed: 3, rate: 1, sequences: [['rate-limited']], operations: ['capture'] });
+      expect((await gw.capture(req)).kind).toBe('unavailable');
+      await client.randomFaults(null);
+      await expect(client.randomFaults({ seed: 3, rate: 2, sequences: [['rate-limited']] })).rejects.toThrow(/400/);
       await client.setDown(true);
       expect(await client.health()).toBe(false);
       const snap = await client.snapshot();
       expect(snap).toMatchObject({ ledgerMode: 'permissive', idempotency: 'ignored', summaries: [expect.objectContaining({ ref: a.gatewayRef, captureCount: 2 })] });
-      expect(snap.requests.map((r) => r.handling)).toEqual(['executed', 'executed', 'executed', 'rate-limited', 'already-done']);
+      expect(snap.requests.map((r) => r.handling)).toEqual(['executed', 'executed', 'executed', 'rate-limited', 'already-done', 'rate-limited']);
       await client.setDown(false);
       expect(await client.health()).toBe(true);
       expect((await gw.capture(req)).kind).toBe('approved');
