@@ -181,7 +181,7 @@ function check(label: string, r: Run, maxLapsed: number): void {
 describe('gateway faults on capture and void', () => {
   for (const [i, rate] of [0.01, 0.1, 0.3].entries()) {
     it(`seeded random plan at ${rate * 100} % (fault classes and sequences, port down at the same rate): every hold meets its intent`, async () => {
-      const count = sized(120, 3_000);
+      const count = sized(80, 3_000);
       const r = await faultRun({
         label: `rate-${Math.round(rate * 100)}pct`,
         count,
