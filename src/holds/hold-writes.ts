@@ -14,6 +14,7 @@ import { findHold, findHoldByIdempotencyKey, findHoldIdByGatewayRef, hasApproved
 import type { HoldEngine, PerformResult } from '../engine/hold-engine.js';
 import { newHold } from '../engine/new-hold.js';
 import { isHoldId, newHoldId } from '../engine/ids.js';
+import { crashPoint } from '../engine/crash-point.js';
 import { authorizeFingerprint, parseAuthorizeRequest, serializeAuthorizeRequest } from '../engine/authorize-request.js';
 import { deadlines, minimumLeadTimeMs, windowFor } from '../policy/expiry-policy.js';
 import { formatDurationExact } from '../time/format-duration.js';
@@ -110,6 +111,7 @@ export class HoldWrites {
       if (other) return this.replayAuthorize(other, fingerprint, input);
       throw error;
     }
+    crashPoint('after-authorize-intent');
     return unwrap(await engine.perform(hold, this.actor, { card: input.card, resumed: false }));
   }
 

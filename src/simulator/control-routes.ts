@@ -41,6 +41,18 @@ const Fault = z.object({
   times: z.int().positive().optional(),
   status: z.int().min(400).max(599).optional(),
   delayMs: z.int().nonnegative().optional(),
+  authorizationRef: z.string().min(1).max(64).optional(),
+  onlyIfTrue: z.boolean().optional(),
+});
+
+const Kind = z.enum(ALL_FAULT_KINDS as [FaultSpec['kind'], ...FaultSpec['kind'][]]);
+const RandomPlan = z.object({
+  seed: z.int(),
+  rate: z.number().min(0).max(1),
+  sequences: z.array(z.array(Kind).min(1)).min(1),
+  gateway: z.enum(['kushki', 'paycertify']).optional(),
+  operations: z.array(z.enum(['authorize', 'capture', 'void'])).optional(),
+  delayMs: z.int().nonnegative().optional(),
 });
 
 /** Serves GET/POST/DELETE under /__sim/. */
@@ -63,6 +75,17 @@ export async function handleControl(method: string, path: string, bodyText: stri
       if (!parsed.success) return bad(parsed.error);
       try {
         target.faults.inject(...(Array.isArray(parsed.data) ? parsed.data : [parsed.data]));
+      } catch (error) {
+        return sendJson(res, 400, { message: error instanceof Error ? error.message : String(error) });
+      }
+      return sendJson(res, 204, undefined);
+    }
+    case 'POST /__sim/faults/random': {
+      // A seeded random plan (or null to stop one); queued faults still come first.
+      const parsed = z.union([RandomPlan, z.null()]).safeParse(body);
+      if (!parsed.success) return bad(parsed.error);
+      try {
+        target.faults.random(parsed.data);
       } catch (error) {
         return sendJson(res, 400, { message: error instanceof Error ? error.message : String(error) });
       }

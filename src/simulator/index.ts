@@ -11,7 +11,7 @@ export {
 } from './start-simulator.js';
 export { simulatorClient, type SimulatorClient } from './simulator-client.js';
 export { CardRegistry, TEST_CARDS, type CardProfile } from './card-registry.js';
-export { FaultPlan, FAULT_KINDS, ANSWER_FAULT_KINDS, ALL_FAULT_KINDS, type FaultKind, type FaultSpec } from './fault-plan.js';
+export { FaultPlan, FAULT_KINDS, ANSWER_FAULT_KINDS, ALL_FAULT_KINDS, type FaultKind, type FaultSpec, type RandomFaults } from './fault-plan.js';
 export { DOCUMENTED_SIM_WINDOWS, type SimExpiryWindows, type SimExpiryWindowOverrides } from './expiry-windows.js';
 export {
   SimLedger,

@@ -2,7 +2,7 @@
 // to the simulator's control-only listener once it is known (asked for on the gateway URL, or given),
 // so the ledger and the request log stay readable and setDown(false) works while the gateway port is down.
 import type { CardProfile } from './card-registry.js';
-import type { FaultSpec } from './fault-plan.js';
+import type { FaultSpec, RandomFaults } from './fault-plan.js';
 import { loopTurns, SETTLE_TURNS } from './http-io.js';
 import type { SimLedgerSnapshot } from './sim-ledger.js';
 import type { SimRequestLogEntry, SimSnapshot } from './start-simulator.js';
@@ -16,6 +16,8 @@ export interface SimulatorClient {
   /** Ledger, per-authorization summaries and request log together. */
   snapshot(): Promise<SimSnapshot>;
   injectFault(...faults: FaultSpec[]): Promise<void>;
+  /** Starts a seeded random fault plan (null stops it); queued faults still come first. */
+  randomFaults(plan: RandomFaults | null): Promise<void>;
   clearFaults(): Promise<void>;
   registerSubscription(subscriptionId: string, profile: CardProfile): Promise<void>;
   registerCard(pan: string, profile: CardProfile): Promise<void>;
@@ -64,6 +66,7 @@ export function simulatorClient(url: string, options: { controlUrl?: string } = 
     requests: async () => (await control('GET', '/__sim/requests')) as SimRequestLogEntry[],
     snapshot: async () => (await control('GET', '/__sim/snapshot')) as SimSnapshot,
     injectFault: async (...faults) => void (await control('POST', '/__sim/faults', faults)),
+    randomFaults: async (plan) => void (await control('POST', '/__sim/faults/random', plan)),
     clearFaults: async () => void (await control('DELETE', '/__sim/faults')),
     registerSubscription: async (subscriptionId, profile) => void (await control('POST', '/__sim/subscriptions', { subscriptionId, ...profile })),
     registerCard: async (pan, profile) => void (await control('POST', '/__sim/cards', { ...profile, pan })),

@@ -231,7 +231,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       entry.handling = 'dropped';
       return;
     }
-    const fault = faults.take(route.gateway, route.operation);
+    let fault = faults.take(route.gateway, route.operation, facts.authorizationRef);
+    if (fault?.kind === 'already-done' && fault.onlyIfTrue) {
+      const now = facts.authorizationRef === null ? undefined : state.ledger.authorization(facts.authorizationRef);
+      if ((route.operation === 'void' ? now?.voids.length : now?.captures.length) === 0 || now === undefined) fault = undefined;
+    }
     if (fault) {
       entry.handling = fault.kind;
       entry.fault = fault.kind;

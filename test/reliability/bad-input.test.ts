@@ -22,7 +22,8 @@ import { inLanes } from './lanes.js';
 import { recordResult, stopwatch, type FigureRow } from './results.js';
 
 const elapsed = stopwatch();
-const outcomes: { through: string; name: string; code: string; unchanged: boolean }[] = [];
+/** One case: the typed error it got, whether that was the expected one, and whether the database stayed as it was. */
+const outcomes: { through: string; name: string; code: string; typed: boolean; unchanged: boolean; applied?: boolean }[] = [];
 let h: Harness;
 
 beforeAll(async () => {
@@ -38,7 +39,11 @@ afterAll(async () => {
       suite: 'bad-input',
       title: `Bad input (${outcomes.length} cases: ${[...byThrough].map(([k, v]) => `${v} ${k}`).join(', ')})`,
       rows,
-      violations: { untypedErrors: 0, badInputThatChangedTheDatabase: 0 },
+      violations: {
+        untypedErrors: outcomes.filter((o) => !o.typed).length,
+        badInputThatChangedTheDatabase: outcomes.filter((o) => o.through !== 'gateway body' && !o.unchanged).length,
+        gatewayAnswersAppliedAsCapture: outcomes.filter((o) => o.applied === true).length,
+      },
       notes: ['API and CLI cases: every row of holds, hold_transitions, gateway_exchanges and webhook_outbox compared before and after', 'gateway cases: the answer is recorded as an exchange and the hold stays uncaptured (in flight for a retry under the same key, or back to authorized after a decline)'],
       durationMs: elapsed(),
     });
@@ -55,13 +60,13 @@ async function refuses(through: string, name: string, dbPath: string, code: stri
   } catch (e) {
     error = e;
   }
+  const got = error instanceof HoldfastError ? error.code : 'none';
+  const unchanged = dumpDatabase(dbPath) === before;
+  outcomes.push({ through, name, code: got, typed: [code].flat().includes(got) && (error as Error).message.length > 10, unchanged });
   expect(error, `${name}: must be refused`).toBeInstanceOf(HoldfastError);
-  const got = (error as HoldfastError).code;
   expect([code].flat(), `${name}: ${(error as Error).message}`).toContain(got);
   expect((error as Error).message.length, name).toBeGreaterThan(10);
-  const unchanged = dumpDatabase(dbPath) === before;
   expect(unchanged, `${name}: database unchanged`).toBe(true);
-  outcomes.push({ through, name, code: got, unchanged });
 }
 
 describe('bad input through the API', () => {
@@ -142,16 +147,27 @@ describe('bad input through the CLI (the real bin)', () => {
     ];
     await hf.close();
     const before = dumpDatabase(dbPath);
+    const cli: (typeof outcomes)[number][] = [];
     await inLanes(cases, 2, async ([name, args, code]) => {
       const res = await runCli(['--db', dbPath, '--json', ...args], { cwd: dir, env: { HOLDFAST_FAKE_GATEWAY: '1' } });
+      const got = (() => {
+        try {
+          return String(JSON.parse(res.stdout.trim()).error.code);
+        } catch {
+          return 'none';
+        }
+      })();
+      // Whether the database changed is checked once for all CLI cases, below.
+      cli.push({ through: 'CLI', name, code: got, typed: res.code !== 0 && got === code && res.stderr.trim().split('\n').length === 1 && !/\n\s+at /.test(res.stderr), unchanged: false });
       expect(res.code, `${name}: ${res.stderr}`).toBeGreaterThan(0);
       expect(res.stderr.trim().split('\n'), name).toHaveLength(1);
       expect(res.stderr).toMatch(/^holdfast: /);
       expect(res.stderr).not.toMatch(/\n\s+at /);
       expect(JSON.parse(res.stdout.trim()).error.code, name).toBe(code);
-      outcomes.push({ through: 'CLI', name, code, unchanged: true });
     });
-    expect(dumpDatabase(dbPath), 'CLI cases changed the database').toBe(before);
+    const cliUnchanged = dumpDatabase(dbPath) === before;
+    for (const o of cli) outcomes.push({ ...o, unchanged: cliUnchanged });
+    expect(cliUnchanged, 'CLI cases changed the database').toBe(true);
     h.hf = await h.reopen();
     passed++;
   }, 120_000);
@@ -190,12 +206,13 @@ describe('bad gateway bodies on the wire (a loopback server speaking Kushki)', (
       const hold = await hf.track({ gateway: 'kushki', gatewayRef: String(ref++), subscriptionId: 'sub-w', amount: 1_000, currency: 'PEN', authorizedAt: T0, cardType: 'credit' });
       reply = body;
       const error = await hf.capture(hold.id).then(() => null, (e: unknown) => e);
+      const after = await hf.get(hold.id);
+      const got = error instanceof HoldfastError ? error.code : 'none';
+      outcomes.push({ through: 'gateway body', name, code: got, typed: got === code, unchanged: false, applied: after.capturedAmount !== 0 || !['capturing', 'authorized'].includes(after.state) });
       expect(error, name).toBeInstanceOf(HoldfastError);
       expect((error as HoldfastError).code, `${name}: ${(error as Error).message}`).toBe(code);
-      const after = await hf.get(hold.id);
       expect(after.capturedAmount, name).toBe(0);
       expect(['capturing', 'authorized'], name).toContain(after.state);
-      outcomes.push({ through: 'gateway body', name, code, unchanged: false });
     };
     await wire('201 with transactionStatus DECLINED', 'GATEWAY_DECLINED', { status: 201, body: approval({ transactionStatus: 'DECLINED', responseCode: '017', responseText: 'Tarjeta no válida' }) });
     await wire('201 with transactionStatus INITIALIZED', 'GATEWAY_UNKNOWN_OUTCOME', { status: 201, body: approval({ transactionStatus: 'INITIALIZED' }) });

@@ -76,16 +76,17 @@ describe('card data at rest after PayCertify runs', () => {
     ];
     const needles = [...cards.map((c) => c.number), TOKEN];
     let hits = 0;
+    const found: number[] = [];
     for (const [where, text] of texts) {
       // Any Luhn-valid run that carries a used card's hidden middle digits (or is a needle) is a leak;
       // other Luhn-valid runs are random ids or timestamps that happen to pass the check (~1 in 10).
       const leaks = findLeaks(text, needles).filter((x) => needles.includes(x) || cards.some((c) => x.includes(c.number.slice(6, -4))));
-      hits += leaks.length;
+      const cvvs = cards.filter((card) => new RegExp(`"(cvv|cvv2|card_cvv|cad_cvv|securityCode)"\\s*:\\s*"?${card.cvv}\\b`).test(text)).length;
+      // The API token is one of the needles: findLeaks reports it with the card numbers.
+      found.push(leaks.length + cvvs);
+      hits += leaks.length + cvvs;
       expect(leaks, where).toEqual([]);
-      for (const card of cards) {
-        const cvv = new RegExp(`"(cvv|cvv2|card_cvv|cad_cvv|securityCode)"\\s*:\\s*"?${card.cvv}\\b`);
-        expect(text, `${where}: CVV field`).not.toMatch(cvv);
-      }
+      expect(cvvs, `${where}: CVV fields`).toBe(0);
     }
     expect(JSON.stringify(exchanges)).not.toMatch(/cvv|Bearer/i);
     await hf.close();
@@ -94,10 +95,10 @@ describe('card data at rest after PayCertify runs', () => {
       suite: 'card-data',
       title: 'Card data at rest after PayCertify runs',
       rows: [
-        { scanned: 'database file', bytes: texts[0]![1].length, 'card numbers / CVVs / credentials found': 0 },
-        { scanned: 'database -wal file', bytes: texts[1]![1].length, 'card numbers / CVVs / credentials found': 0 },
-        { scanned: `logs (debug level, ${logs.length} lines)`, bytes: texts[2]![1].length, 'card numbers / CVVs / credentials found': 0 },
-        { scanned: `exchange records (${exchanges.length})`, bytes: texts[3]![1].length, 'card numbers / CVVs / credentials found': 0 },
+        { scanned: 'database file', bytes: texts[0]![1].length, 'card numbers / CVVs / credentials found': found[0]! },
+        { scanned: 'database -wal file', bytes: texts[1]![1].length, 'card numbers / CVVs / credentials found': found[1]! },
+        { scanned: `logs (debug level, ${logs.length} lines)`, bytes: texts[2]![1].length, 'card numbers / CVVs / credentials found': found[2]! },
+        { scanned: `exchange records (${exchanges.length})`, bytes: texts[3]![1].length, 'card numbers / CVVs / credentials found': found[3]! },
       ],
       violations: { cardDataHits: hits },
       notes: [`${count} raw cards through authorize, capture, void, decline, 5xx/malformed/reset faults and sweeps; needles: every card number used, every CVV as a field value, the API token; plus any Luhn-valid 13–19 digit run (findLeaks) that carries a used card's masked-away middle digits`],

@@ -14,13 +14,4 @@ export async function inLanes<T>(jobs: readonly T[], lanes: number, run: (job: T
 }
 
 /** A small seeded PRNG (mulberry32): runs are reproducible from their seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/simulator/seeded-random.js';

@@ -5,14 +5,20 @@ import { arch, cpus, totalmem } from 'node:os';
 import type { SuiteResult } from './results.js';
 
 /** The suites of a complete run, in report order. */
-export const SUITES = ['crash', 'faults', 'concurrency', 'bad-input', 'card-data', 'model'] as const;
+export const SUITES = ['faults', 'crash', 'concurrency', 'oracle', 'bad-input', 'card-data', 'model'] as const;
 
 const HEADER = `# holdfast reliability figures
 
 Written by the reliability suite itself (\`test/reliability/\`); do not edit by hand. The CI-sized run
 is part of \`npm test\`; the soak is \`npm run test:reliability\` (\`RELIABILITY_SCALE=soak\`). Every
-figure below comes from a run that passed: each invariant-violation count is asserted to be 0.
-Durations are wall-clock on a shared machine and are reported, never asserted.
+figure below comes from a run that passed and is counted by the harness: each invariant-violation
+count is asserted to be 0, except in "The oracle can fail", whose broken variants must show them.
+Every hold has an intended outcome and a verdict against it and the simulator's permissive ledger
+(which applies every capture and void it executes): ok; lapsed (flagged honestly as expired or
+needs_attention); wrong (agrees with the ledger, not the intent); mismatch (disagrees with the
+ledger, or the ledger shows a double effect). Calls after expiry are gateway requests, counted from
+the simulator's request log, that arrived at or after their authorization's expiry on the clock
+holdfast and the simulator share. Durations are wall-clock on a shared machine, reported, never asserted.
 `;
 
 /** Where the machine and run facts for the report come from. */

@@ -261,6 +261,39 @@ describe('fault sequences', () => {
     expect(plan.list()).toEqual([]); // an invalid batch queues nothing
   });
 
+  it('a seeded random plan starts sequences at its rate and sends each tail to the same authorization', () => {
+    const draws = (seed: number) => {
+      const plan = new FaultPlan();
+      plan.random({ seed, rate: 0.3, sequences: [['error-after-commit', 'rate-limited'], ['reset-before-commit']], operations: ['capture'] });
+      const out: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const ref = `T${i}`;
+        const first = plan.take('kushki', 'capture', ref);
+        if (first === undefined) continue;
+        expect(plan.take('kushki', 'void', ref)).toBeUndefined(); // another operation: not drawn for
+        const second = first.kind === 'error-after-commit' ? plan.take('kushki', 'capture', ref) : undefined;
+        out.push(`${first.kind}${second ? `>${second.kind}` : ''}`);
+      }
+      expect(plan.list()).toEqual([]);
+      return out;
+    };
+    const a = draws(11);
+    expect(a).toEqual(draws(11));
+    expect(a).not.toEqual(draws(12));
+    expect(a.length).toBeGreaterThan(40);
+    expect(a.length).toBeLessThan(80);
+    expect(new Set(a)).toEqual(new Set(['error-after-commit>rate-limited', 'reset-before-commit']));
+    const plan = new FaultPlan();
+    plan.random({ seed: 1, rate: 1, sequences: [['error-after-commit', 'key-reused']] });
+    expect(plan.take('kushki', 'capture', 'A')?.kind).toBe('error-after-commit');
+    expect(plan.list()).toEqual([expect.objectContaining({ kind: 'key-reused', authorizationRef: 'A', operation: 'capture' })]);
+    expect(plan.take('kushki', 'capture', 'B')?.kind).toBe('error-after-commit'); // B draws its own
+    expect(plan.take('kushki', 'capture', 'A')?.kind).toBe('key-reused');
+    expect(() => plan.random({ seed: 1, rate: 2, sequences: [['rate-limited']] })).toThrow(/rate/);
+    plan.clear();
+    expect(plan.take('kushki', 'capture', 'A')).toBeUndefined();
+  });
+
   it('reset after commit → rate-limited → replay: one effect, three byte-identical requests', async () => {
     const a = await authorize(h.gw, 'sub-approved');
     h.sim.faults.inject({ kind: 'reset-after-commit', operation: 'capture' }, { kind: 'rate-limited', operation: 'capture' });
@@ -296,6 +329,18 @@ describe('fault sequences', () => {
     expect(h.sim.requests()[2]!.fault).toBe('key-reused');
     // Only the first capture executed; the void never did.
     expect(h.sim.ledger.summary(a.gatewayRef)).toMatchObject({ captureCount: 1, voidCount: 0, status: 'captured' });
+  });
+
+  it('an honest already-done (onlyIfTrue) answers only when the capture really happened', async () => {
+    const a = await authorize(h.gw, 'sub-approved');
+    const req = { idempotencyKey: 'honest', gatewayRef: a.gatewayRef, subscriptionId: 'sub-approved', amount: 10_000, currency: 'USD' };
+    h.sim.faults.inject({ kind: 'already-done', operation: 'capture', onlyIfTrue: true }, { kind: 'already-done', operation: 'capture', onlyIfTrue: true });
+    expect((await h.gw.capture(req)).kind).toBe('approved'); // not captured yet: the fault is dropped
+    expect(await h.gw.capture(req)).toMatchObject({ kind: 'declined', message: expect.stringContaining('ya fue capturada') });
+    expect(h.sim.requests().slice(1).map((r) => [r.handling, r.fault])).toEqual([
+      ['executed', null],
+      ['already-done', 'already-done'],
+    ]);
   });
 
   it('answers key-reused and already-done in PayCertify\'s own error shape', async () => {
@@ -422,11 +467,15 @@ describe('from another process', () => {
       await client.injectFault({ kind: 'rate-limited', operation: 'capture' }, { kind: 'already-done', operation: 'capture' });
       expect([(await gw.capture(req)).kind, (await gw.capture(req)).kind]).toEqual(['unavailable', 'declined']);
       await expect(client.injectFault({ kind: 'already-done', operation: 'authorize' })).rejects.toThrow(/400/);
+      await client.randomFaults({ seed: 3, rate: 1, sequences: [['rate-limited']], operations: ['capture'] });
+      expect((await gw.capture(req)).kind).toBe('unavailable');
+      await client.randomFaults(null);
+      await expect(client.randomFaults({ seed: 3, rate: 2, sequences: [['rate-limited']] })).rejects.toThrow(/400/);
       await client.setDown(true);
       expect(await client.health()).toBe(false);
       const snap = await client.snapshot();
       expect(snap).toMatchObject({ ledgerMode: 'permissive', idempotency: 'ignored', summaries: [expect.objectContaining({ ref: a.gatewayRef, captureCount: 2 })] });
-      expect(snap.requests.map((r) => r.handling)).toEqual(['executed', 'executed', 'executed', 'rate-limited', 'already-done']);
+      expect(snap.requests.map((r) => r.handling)).toEqual(['executed', 'executed', 'executed', 'rate-limited', 'already-done', 'rate-limited']);
       await client.setDown(false);
       expect(await client.health()).toBe(true);
       expect((await gw.capture(req)).kind).toBe('approved');
