@@ -1,13 +1,12 @@
 // The child process of the memory benchmark: sweeps every due hold of the database given on the
 // command line and prints one JSON line with its peak RSS, so that only the sweeper's memory counts
 // (not the parent's seeding). RSS is sampled every 25 ms; process.resourceUsage().maxRSS is the
-// kernel's own high-water mark and catches peaks between samples. holdfast itself is loaded from the
-// built dist/ (what the daemon runs), so only this small file goes through tsx; tsx's own share of
-// the RSS (about 34 MB on Node 20) is still counted, which makes the figure conservative.
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// kernel's own high-water mark and catches peaks between samples. It runs as an esbuild bundle with
+// holdfast inlined (sweep-memory.ts builds it), as the daemon runs from the bundled bin: no tsx, no
+// hundred separate modules in memory. No logger: the library logs nothing unless given one.
+import { openHoldfast } from '../src/holds/holdfast.js';
+import { ManualClock } from '../src/clock.js';
 import { approvingGateway } from './approving-gateway.js';
-import { silentLogger } from './silent-logger.js';
 
 const [path, at, concurrency, batchSize] = process.argv.slice(2);
 if (path === undefined || at === undefined) throw new Error('usage: sweep-memory-child <db> <epoch ms> [concurrency] [batch]');
@@ -18,9 +17,8 @@ const sampler = setInterval(() => {
   sampledPeak = Math.max(sampledPeak, usage.rss);
   heapPeak = Math.max(heapPeak, usage.heapUsed);
 }, 25);
-const { openHoldfast, ManualClock } = (await import(pathToFileURL(resolve(import.meta.dirname, '../dist/src/index.js')).href)) as typeof import('../src/index.js');
 const gateway = approvingGateway('kushki');
-const hf = await openHoldfast({ database: path, gateways: [gateway], clock: new ManualClock(Number(at)), logger: silentLogger() });
+const hf = await openHoldfast({ database: path, gateways: [gateway], clock: new ManualClock(Number(at)) });
 const rssBeforeSweep = process.memoryUsage().rss;
 const started = performance.now();
 const report = await hf.sweep({ concurrency: Number(concurrency ?? 8), batchSize: Number(batchSize ?? 100) });

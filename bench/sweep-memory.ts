@@ -8,6 +8,7 @@ import type { BenchContext } from './bench-context.js';
 import { type BenchResult, result } from './bench-result.js';
 import { mb, round, timed } from './stats.js';
 import { seedHolds } from './seed-holds.js';
+import { bundleForNode } from '../src/build/bundle-for-node.js';
 import { SWEEP_AT } from './sweep-throughput.js';
 
 const CONCURRENCY = 64;
@@ -18,8 +19,11 @@ export async function sweepMemoryBench(ctx: BenchContext): Promise<BenchResult> 
   const count = ctx.scale.memoryHolds;
   const path = join(ctx.scratch, `due-${count}.db`);
   const seeded = await timed(() => seedHolds(path, ctx.scratch, { count, gateway: 'kushki', actByFrom: SWEEP_AT - 3_600_000, actBySpreadMs: 3_600_000 }));
-  const child = resolve(import.meta.dirname, 'sweep-memory-child.ts');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, path, String(SWEEP_AT), String(CONCURRENCY), String(BATCH)], {
+  // Bundled inside node_modules, so that the external packages (better-sqlite3, pino) resolve.
+  const outdir = resolve(import.meta.dirname, '../node_modules/.cache/holdfast-bench');
+  await bundleForNode([{ in: 'bench/sweep-memory-child.ts', out: 'sweep-memory-child' }], outdir);
+  const child = join(outdir, 'sweep-memory-child.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [child, path, String(SWEEP_AT), String(CONCURRENCY), String(BATCH)], {
     cwd: resolve(import.meta.dirname, '..'),
     maxBuffer: 1 << 20,
     timeout: 3 * 3_600_000,
@@ -42,7 +46,7 @@ export async function sweepMemoryBench(ctx: BenchContext): Promise<BenchResult> 
   return result({
     id: 'memory',
     title: '5. Memory (peak RSS of a sweep)',
-    setup: `${count.toLocaleString('en-US')} due holds swept in a child process, concurrency ${CONCURRENCY}, batch ${BATCH}, stateless approving gateway`,
+    setup: `${count.toLocaleString('en-US')} due holds swept in a child process (esbuild bundle, as the bin ships), concurrency ${CONCURRENCY}, batch ${BATCH}, stateless approving gateway`,
     figures,
     goal: { metric: 'peakRssMb', op: '<=', target: 250, unit: 'MB' },
     table: [

@@ -200,7 +200,7 @@ describe('4. capture keys and answers are checked against the hold', () => {
       expect(error.code).toBe('NEEDS_ATTENTION');
       const flagged = await local.get(hold.id);
       expect(flagged).toMatchObject({ state: 'needs_attention', capturedAmount: 0 });
-      expect(flagged.lastError?.message).toMatch(/3500.*3000/);
+      expect(flagged.lastError?.message).toMatch(/35\.00 PEN.*30\.00 PEN/);
       const { exchanges } = await local.history(hold.id);
       expect(exchanges.map((e) => `${e.operation}:${e.outcome}`)).toEqual(['authorize:approved', 'capture:approved']);
     } finally {
