@@ -143,14 +143,7 @@ export interface DayTotals {
 export async function sumStillHeldByActByDay(db: Db, range: { from: number; days: number; leadTimeMs: number }): Promise<DayTotals[]> {
   const actBy = effectiveActBy(range.leadTimeMs);
   const day = sql<number>`case when ${actBy} < ${range.from} then 0 else ${dayOf(actBy, range.from)} end`;
-  const rows = await db
-    .selectFrom('holds')
-    .select((eb) => [
-      'currency',
-      day.as('day'),
-      eb.fn.countAll<number | string>().as('count'),
-      eb.fn.sum<number | string | null>(sql`amount - captured_amount`).as('amount'),
-    ])
+  const rows = await daySums(db, day)
     .where('state', 'in', ['authorized', 'partially_captured'])
     // A partial capture whose remainder was released has no next action: nothing is held any more.
     .where('next_action_at', 'is not', null)
@@ -170,14 +163,7 @@ export async function sumStillHeldByActByDay(db: Db, range: { from: number; days
  */
 export async function sumExpiredByDay(db: Db, range: { from: number; days: number }): Promise<DayTotals[]> {
   const day = dayOf(sql.ref('updated_at'), range.from);
-  const rows = await db
-    .selectFrom('holds')
-    .select((eb) => [
-      'currency',
-      day.as('day'),
-      eb.fn.countAll<number | string>().as('count'),
-      eb.fn.sum<number | string | null>(sql`amount - captured_amount`).as('amount'),
-    ])
+  const rows = await daySums(db, day)
     .where(sql.ref('state'), '=', sql.lit('expired'))
     .where('updated_at', '>=', range.from)
     .where('updated_at', '<', range.from + range.days * UTC_DAY_MS)
@@ -186,6 +172,18 @@ export async function sumExpiredByDay(db: Db, range: { from: number; days: numbe
     .orderBy(sql.ref('day'))
     .execute();
   return rows.map(dayTotals);
+}
+
+// Count and amount still held (amount − captured) per currency and `day`, grouped by the caller.
+function daySums(db: Db, day: RawBuilder<number>) {
+  return db
+    .selectFrom('holds')
+    .select((eb) => [
+      'currency',
+      day.as('day'),
+      eb.fn.countAll<number | string>().as('count'),
+      eb.fn.sum<number | string | null>(sql`amount - captured_amount`).as('amount'),
+    ]);
 }
 
 // The whole days from `from` to the column's time (never negative where it is used). The cast makes
