@@ -45,8 +45,9 @@ export interface StoredHold {
   updatedAt: number;
 }
 
-// Version 1 snapshots predate the intent's commit time and deadline on the pending call.
-const UPGRADABLE_VERSIONS = new Set([1, HOLD_MACHINE_VERSION]);
+// Version 1 snapshots predate the intent's commit time and deadline on the pending call; versions 1
+// and 2 predate the extend plan (holdUntil, fallback) and the chain of reauthorizations.
+const UPGRADABLE_VERSIONS = new Set([1, 2, HOLD_MACHINE_VERSION]);
 const SHORTEST_DOCUMENTED_WINDOW_MS = 7 * 24 * 3_600_000;
 
 /** The snapshot of a row, parsed, version-checked and upgraded; refuses unknown versions and damaged JSON. */
@@ -69,7 +70,13 @@ export function readSnapshot(row: Pick<HoldRow, 'id' | 'snapshot' | 'machine_ver
     throw new StorageError('CORRUPT_SNAPSHOT', `hold ${row.id} has an unreadable snapshot (${(error as Error).message})`, { holdId: row.id });
   }
   const snapshot = parsed as { value: HoldState; context: HoldContext };
-  return version === 1 ? upgradeFromV1(snapshot, row) : snapshot;
+  const upgraded = version === 1 ? upgradeFromV1(snapshot, row) : snapshot;
+  return version < 3 ? upgradeFromV2(upgraded) : upgraded;
+}
+
+function upgradeFromV2(snapshot: { value: HoldState; context: HoldContext }) {
+  const { context } = snapshot;
+  return { value: snapshot.value, context: { ...context, holdUntil: context.holdUntil ?? null, fallback: context.fallback ?? 'void', reauthorizations: context.reauthorizations ?? [] } };
 }
 
 function upgradeFromV1(snapshot: { value: HoldState; context: HoldContext }, row: Pick<HoldRow, 'updated_at' | 'created_at'>) {

@@ -304,6 +304,8 @@ function throwRefusal(hold: StoredHold, refusal: CommandRefusal | null): void {
       throw new CaptureNotAllowedError(refusal.code, id, refusal.message);
     case 'INVALID_RESOLUTION':
       throw new ValidationError('INVALID_RESOLUTION', `hold ${id}: ${refusal.message}`, { holdId: id });
+    case 'INVALID_HOLD_UNTIL':
+      throw new ValidationError('INVALID_HOLD_UNTIL', `hold ${id}: ${refusal.message}`, { holdId: id });
     default: {
       const never: never = refusal;
       throw new Error(`unhandled refusal ${JSON.stringify(never)}`);
