@@ -3,7 +3,7 @@
 // holds table, in both directions: every write of a hold goes through `holdColumns`.
 import type { Insertable, Selectable } from 'kysely';
 import type { HoldsTable } from './schema.js';
-import { HOLD_MACHINE_VERSION, type HoldContext, type HoldState, type PendingOperation } from '../machines/hold.machine.js';
+import { type AuthorizationLink, HOLD_MACHINE_VERSION, type HoldContext, type HoldState, type PendingOperation } from '../machines/hold.machine.js';
 import type { CardType, Hold } from '../machines/hold-types.js';
 import { StorageError } from '../machines/errors.js';
 
@@ -186,6 +186,9 @@ export function toHold(hold: StoredHold, leadTimeMs: number): Hold {
     ownActBy: hold.ownActBy !== null,
     onExpiry: context.onExpiry,
     onExpiryAmount: context.onExpiryAmount,
+    holdUntil: context.onExpiry === 'extend' ? context.holdUntil : null,
+    fallback: context.onExpiry === 'extend' ? context.fallback : null,
+    authorizations: authorizationChain(hold),
     closed: isClosed(hold.state, context),
     // A declined authorization keeps its request in the snapshot; nothing is in flight.
     pending: hold.state === 'declined' ? null : context.pending,
@@ -194,6 +197,23 @@ export function toHold(hold: StoredHold, leadTimeMs: number): Hold {
     createdAt: hold.createdAt,
     updatedAt: hold.updatedAt,
   };
+}
+
+// The original authorization (its amount before any reauthorization, its own expiry) followed by the
+// reauthorizations, each with the expiry it gave the hold.
+function authorizationChain(hold: StoredHold): AuthorizationLink[] {
+  const { context } = hold;
+  if (hold.authorizedAt === null) return [];
+  const added = context.reauthorizations.reduce((sum, r) => sum + r.amount, 0);
+  const first = context.reauthorizations[0];
+  const original: AuthorizationLink = {
+    kind: 'authorization',
+    ref: hold.gatewayRef,
+    amount: context.amount - added,
+    at: hold.authorizedAt,
+    expiresAt: (first === undefined ? hold.expiresAt : first.previousExpiresAt) ?? hold.authorizedAt,
+  };
+  return [original, ...context.reauthorizations];
 }
 
 function nullableNumber(value: number | null): number | null {

@@ -61,6 +61,8 @@ export interface AuthorizationLink {
   at: number;
   /** The expiry it gave the hold. */
   expiresAt: number;
+  /** For a reauthorization: the expiry the hold had before it. */
+  previousExpiresAt?: number | null;
 }
 
 /** The durable record of a gateway call in flight: committed before the call is made. */
@@ -355,7 +357,7 @@ export const holdMachine = setup({
     }),
     applyReauthorization: assign(({ context, event }) => {
       const e = event as Ev<'REAUTHORIZED'>;
-      const link: AuthorizationLink = { kind: 'reauthorization', ref: e.ref, amount: e.amount, at: e.reauthorizedAt, expiresAt: e.expiresAt };
+      const link: AuthorizationLink = { kind: 'reauthorization', ref: e.ref, amount: e.amount, at: e.reauthorizedAt, expiresAt: e.expiresAt, previousExpiresAt: context.expiresAt };
       return {
         amount: context.amount + e.amount,
         expiresAt: e.expiresAt,

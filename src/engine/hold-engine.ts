@@ -298,7 +298,13 @@ export class HoldEngine {
       facts = { expiresAt };
     }
     const event = eventForAnswer(pending, outcome as GatewayAnswer, { at: now, resumed, retryAt: this.retryAt(pending, now), expectedRef: hold.gatewayRef, authorization, reauthorization });
-    const applyFacts = facts && (event.type === 'AUTHORIZED' || event.type === 'REAUTHORIZED');
+    // A declined extension falls back to its final plan at the extension's deadline, not at once: the
+    // time until then (half the lead time) is for a person to act on hold.extension_failed, the rest
+    // for the fallback itself.
+    if (event.type === 'OPERATION_DECLINED' && pending.operation === 'reauthorize' && hold.context.onExpiry === 'extend' && pending.deadline !== null) {
+      facts = { ownActBy: pending.deadline };
+    }
+    const applyFacts = facts && (event.type === 'AUTHORIZED' || event.type === 'REAUTHORIZED' || event.type === 'OPERATION_DECLINED');
     const commitOptions: CommitOptions = { exchange, ...(applyFacts ? { facts } : {}), ...(fence ? { fence } : {}) };
     let next: StoredHold;
     try {

@@ -359,7 +359,7 @@ describe('extending: a reauthorization of the same authorization', () => {
     const s = run(start(), E.AUTHORIZED, extendPlan, { ...E.EXTEND, amount: 1000 }, { ...E.REAUTHORIZED, amount: 1000 });
     expect(s.value).toBe('authorized');
     expect(s.context).toMatchObject({ amount: 7000, expiresAt: EXPIRES_AT + 600, pending: null, onExpiry: 'extend', fallback: 'capture' });
-    expect(s.context.reauthorizations).toEqual([{ kind: 'reauthorization', ref: 'r-1', amount: 1000, at, expiresAt: EXPIRES_AT + 600 }]);
+    expect(s.context.reauthorizations).toEqual([{ kind: 'reauthorization', ref: 'r-1', amount: 1000, at, expiresAt: EXPIRES_AT + 600, previousExpiresAt: EXPIRES_AT }]);
     // The 110 % capture limit follows the new authorized total.
     expect(captureRefusal(s.context, 7700, at)).toBeNull();
     expect(captureRefusal(s.context, 7701, at)?.code).toBe('AMOUNT_EXCEEDS_AUTHORIZED');

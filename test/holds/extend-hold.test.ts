@@ -1,0 +1,183 @@
+// Issue 13: keep the funds when fulfilment is late. A debit hold (7 days) whose order ships on day 20
+// is reauthorized at each actBy and captured on day 20, over real HTTP to the simulator with faults
+// on every reauthorization, on SQLite and PostgreSQL. The simulator's request log is the oracle: no
+// request ever reaches an authorization at or after its expiresAt, and every retry of a key sends a
+// byte-identical body.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { openHoldfast, type Holdfast } from '../../src/holds/holdfast.js';
+import { createKushkiGateway } from '../../src/gateways/kushki/index.js';
+import { ManualClock } from '../../src/clock.js';
+import { DAY_MS, HOUR_MS } from '../../src/policy/expiry-policy.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { listOutboxEvents } from '../../db/webhooks.repository.js';
+import { engineOf } from '../../src/holds/internals.js';
+import { DIALECTS, type TestDatabase } from '../helpers/dialects.js';
+import { T0 } from '../helpers/harness.js';
+import { typedError } from '../helpers/typed-error.js';
+
+const MERCHANT = 'merchant-secret-ext-41c2';
+const clock = new ManualClock(T0);
+let sim: Simulator;
+let n = 0;
+
+beforeAll(async () => {
+  sim = await startSimulator({ clock, kushkiPrivateMerchantId: MERCHANT });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+/** Sweeps every `step` from now until `until` (inclusive), as a daemon would. */
+async function sweepUntil(hf: Holdfast, until: number, step = 6 * HOUR_MS): Promise<void> {
+  while (clock.now() < until) {
+    clock.set(Math.min(clock.now() + step, until));
+    await hf.sweep();
+  }
+}
+
+function checkOracle(): void {
+  const requests = sim.requests();
+  // Nothing was ever sent at or after the targeted authorization's expiresAt.
+  expect(requests.filter((r) => r.afterExpiry)).toEqual([]);
+  // Every retry under a key sent the same bytes.
+  const digests = new Map<string, Set<string>>();
+  for (const r of requests) if (r.idempotencyKey) digests.set(r.idempotencyKey, (digests.get(r.idempotencyKey) ?? new Set()).add(r.bodySha256));
+  for (const [key, set] of digests) expect(set.size, key).toBe(1);
+  for (const s of sim.ledger.summaries()) expect(s.effectsAfterExpiry).toBe(0);
+}
+
+describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
+  let db: TestDatabase;
+  let hf: Holdfast;
+  const outbox = async (id: string) => (await listOutboxEvents(engineOf(hf).store.db, id)).map((e) => e.event_type);
+
+  beforeEach(async (ctx) => {
+    if (dialect.skipReason) return ctx.skip();
+    sim.reset();
+    clock.set(T0);
+    db = await dialect.create();
+    hf = await openHoldfast({
+      database: db.database,
+      clock,
+      logger: pino({ level: 'silent' }),
+      gateways: [createKushkiGateway({ baseUrl: sim.url, privateMerchantId: MERCHANT, clock, timeouts: { connectMs: 500, responseMs: 800, requestMs: 1_200 } })],
+      webhookUrl: 'https://hooks.example.test/holdfast',
+      env: { HOLDFAST_WEBHOOK_SECRET: 'test-webhook-secret' },
+    });
+  });
+  afterEach(async () => {
+    if (dialect.skipReason) return;
+    await hf.close();
+    await db.drop();
+  });
+
+  const debitSub = (tag: string, profile: Parameters<Simulator['cards']['registerSubscription']>[1] = {}) => {
+    const id = `sub-${tag}-debit-${++n}`;
+    sim.cards.registerSubscription(id, { cardType: 'debit', ...profile });
+    return id;
+  };
+
+  it('holdUntil 20 days after a debit authorization: extended at each actBy through a timeout and a 5xx, captured on day 20', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('twenty'), amount: 250_000, currency: 'PEN', orderId: 'sofa-20' });
+    expect(hold.expiresAt).toBe(T0 + 7 * DAY_MS);
+    await hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 + 20 * DAY_MS, fallback: 'capture' });
+    // First extension: the answer never comes (client timeout), the retry under the same key gets the replay.
+    // Second: a 5xx before anything happened, then the retry executes. Third: clean.
+    sim.faults.inject({ kind: 'hang-after-commit', operation: 'reauthorize' });
+
+    await sweepUntil(hf, T0 + 6 * DAY_MS);
+    let now = await hf.get(hold.id);
+    expect(now.state).toBe('extending');
+    expect(now.lastError?.code).toBe('OUTCOME_UNKNOWN');
+    await sweepUntil(hf, T0 + 6 * DAY_MS + 6 * HOUR_MS);
+    now = await hf.get(hold.id);
+    expect(now).toMatchObject({ state: 'authorized', expiresAt: T0 + 13 * DAY_MS });
+    sim.faults.inject({ kind: 'error-before-commit', operation: 'reauthorize' });
+    await sweepUntil(hf, T0 + 20 * DAY_MS);
+
+    const done = await hf.get(hold.id);
+    expect(done.state).toBe('captured');
+    expect(done.capturedAmount).toBe(250_000);
+    expect(done.authorizations.map((a) => a.kind)).toEqual(['authorization', 'reauthorization', 'reauthorization', 'reauthorization']);
+    const capture = sim.requests().filter((r) => r.operation === 'capture');
+    expect(capture).toHaveLength(1);
+    expect(capture[0]!.at).toBe(T0 + 20 * DAY_MS);
+    // The capture names the ORIGINAL authorization, never a reauthorization.
+    expect(capture[0]!.authorizationRef).toBe(hold.gatewayRef);
+    const reauths = sim.requests().filter((r) => r.operation === 'reauthorize');
+    expect(reauths.map((r) => r.handling)).toEqual(['hang-after-commit', 'replayed', 'error-before-commit', 'executed', 'executed']);
+    expect(sim.ledger.authorization(hold.gatewayRef!)?.reauthorizations).toHaveLength(3);
+    // Each window counted from no later than the intent: holdfast's expiry is never after the issuer's.
+    now = done;
+    expect(now.expiresAt!).toBeLessThanOrEqual(sim.ledger.authorization(hold.gatewayRef!)!.expiresAt);
+    checkOracle();
+    const events = await outbox(hold.id);
+    expect(events.filter((e) => e === 'hold.extended')).toHaveLength(3);
+    expect(events).toContain('hold.captured');
+    expect(events).not.toContain('hold.extension_failed');
+  });
+
+  it('a declined reauthorization leaves the original on its fallback, warns, and voids before expiry', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('decline', { declineReauthorization: { code: '017', message: 'Tarjeta no válida' } }), amount: 9_000, currency: 'PEN' });
+    await hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 + 20 * DAY_MS });
+    await sweepUntil(hf, T0 + 6 * DAY_MS);
+    const declined = await hf.get(hold.id);
+    expect(declined).toMatchObject({ state: 'authorized', onExpiry: 'void', lastError: { code: '017', operation: 'reauthorize' } });
+    expect(await outbox(hold.id)).toContain('hold.extension_failed');
+    // Half the lead time for a person to act; then the fallback, with the other half to spare.
+    expect(declined.actBy).toBe(T0 + 7 * DAY_MS - 12 * HOUR_MS);
+    await sweepUntil(hf, T0 + 6 * DAY_MS + 12 * HOUR_MS, HOUR_MS);
+    expect((await hf.get(hold.id)).state).toBe('voided');
+    expect(sim.requests().filter((r) => r.operation === 'reauthorize').map((r) => r.status)).toEqual([400]);
+    checkOracle();
+  });
+
+  it('a resumed reauthorization answered 429 stays in flight; at its deadline the fallback runs before expiresAt', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('ambiguous'), amount: 5_000, currency: 'PEN' });
+    await hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 + 20 * DAY_MS, fallback: 'capture' });
+    sim.faults.inject({ kind: 'error-after-commit', operation: 'reauthorize' }, { kind: 'rate-limited', operation: 'reauthorize', times: 50 });
+    await sweepUntil(hf, T0 + 6 * DAY_MS);
+    await sweepUntil(hf, T0 + 6 * DAY_MS + 6 * HOUR_MS, HOUR_MS);
+    const open = await hf.get(hold.id);
+    expect(open.state).toBe('extending');
+    expect(open.pending?.unknownAttempts).toBeGreaterThan(1);
+    // The reauthorization's deadline (expiresAt − half the lead time): abandoned, the fallback capture runs.
+    await sweepUntil(hf, T0 + 7 * DAY_MS - 12 * HOUR_MS, HOUR_MS);
+    await hf.sweep();
+    const after = await hf.get(hold.id);
+    expect(after.state).toBe('captured');
+    expect(after.expiresAt).toBe(T0 + 7 * DAY_MS);
+    const reauths = sim.requests().filter((r) => r.operation === 'reauthorize');
+    expect(Math.max(...reauths.map((r) => r.at))).toBeLessThan(T0 + 7 * DAY_MS - 12 * HOUR_MS);
+    expect(await outbox(hold.id)).toContain('hold.extension_failed');
+    checkOracle();
+  });
+
+  it('extend() now, and adjust() raises the total: the 110 % capture limit follows it', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('adjust'), amount: 10_000, currency: 'PEN' });
+    clock.set(T0 + 2 * DAY_MS);
+    const extended = await hf.extend(hold.id);
+    expect(extended).toMatchObject({ state: 'authorized', amount: 10_000, expiresAt: T0 + 9 * DAY_MS });
+    clock.set(T0 + 3 * DAY_MS);
+    sim.faults.inject({ kind: 'error-before-commit', operation: 'reauthorize' });
+    expect((await typedError(hf.adjust(hold.id, { amount: 12_000 }))).code).toBe('GATEWAY_UNKNOWN_OUTCOME');
+    const adjusted = await hf.retry(hold.id);
+    expect(adjusted).toMatchObject({ state: 'authorized', amount: 12_000, expiresAt: T0 + 10 * DAY_MS });
+    expect((await typedError(hf.adjust(hold.id, { amount: 11_000 }))).code).toBe('ADJUSTMENT_NOT_SUPPORTED');
+    expect((await typedError(hf.capture(hold.id, { amount: 13_201 }))).code).toBe('AMOUNT_EXCEEDS_AUTHORIZED');
+    const captured = await hf.capture(hold.id, { amount: 13_200 });
+    expect(captured).toMatchObject({ state: 'captured', capturedAmount: 13_200 });
+    const events = await outbox(hold.id);
+    expect(events).toContain('hold.adjusted');
+    expect(events.filter((e) => e === 'hold.extended')).toHaveLength(2);
+    checkOracle();
+  });
+
+  it('refuses an extend plan without a future holdUntil, and as an authorization\'s first plan', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('refuse'), amount: 1_000, currency: 'PEN' });
+    expect((await typedError(hf.setOnExpiry(hold.id, 'extend'))).code).toBe('INVALID_HOLD_UNTIL');
+    expect((await typedError(hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 - 1 }))).code).toBe('INVALID_HOLD_UNTIL');
+    expect((await typedError(hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('x'), amount: 1_000, currency: 'PEN', onExpiry: 'extend' }))).code).toBe('INVALID_ON_EXPIRY');
+  });
+});
