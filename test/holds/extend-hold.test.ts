@@ -15,6 +15,12 @@ import { engineOf } from '../../src/holds/internals.js';
 import { DIALECTS, type TestDatabase } from '../helpers/dialects.js';
 import { T0 } from '../helpers/harness.js';
 import { typedError } from '../helpers/typed-error.js';
+import { onExpiryCommand } from '../../src/cli/commands/on-expiry.js';
+import { adjustCommand, extendCommand } from '../../src/cli/commands/extend.js';
+import { showCommand } from '../../src/cli/commands/show.js';
+import { holdDetailText } from '../../src/cli/render/hold-detail-text.js';
+import { terminalStyle } from '../../src/cli/render/terminal-style.js';
+import { holdDetailToJson } from '../../machines/hold-json.js';
 
 const MERCHANT = 'merchant-secret-ext-41c2';
 const clock = new ManualClock(T0);
@@ -179,5 +185,24 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
     expect((await typedError(hf.setOnExpiry(hold.id, 'extend'))).code).toBe('INVALID_HOLD_UNTIL');
     expect((await typedError(hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 - 1 }))).code).toBe('INVALID_HOLD_UNTIL');
     expect((await typedError(hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('x'), amount: 1_000, currency: 'PEN', onExpiry: 'extend' }))).code).toBe('INVALID_ON_EXPIRY');
+  });
+
+  it('CLI: on-expiry extend --until, extend --amount, adjust --amount; show renders the chain', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('cli'), amount: 4_000, currency: 'PEN' });
+    const planned = await onExpiryCommand(hf, { holdId: hold.id, plan: 'extend', until: '2026-01-20T00:00:00Z', fallback: 'capture' });
+    expect(planned).toMatchObject({ onExpiry: 'extend', holdUntil: Date.UTC(2026, 0, 20), fallback: 'capture' });
+    expect((await typedError(onExpiryCommand(hf, { holdId: hold.id, plan: 'extend' }))).code).toBe('INVALID_HOLD_UNTIL');
+    expect((await typedError(onExpiryCommand(hf, { holdId: hold.id, plan: 'void', until: '2026-01-20T00:00:00Z' }))).code).toBe('INVALID_HOLD_UNTIL');
+    clock.set(T0 + DAY_MS);
+    expect(await extendCommand(hf, { holdId: hold.id, amount: '45.00' })).toMatchObject({ amount: 4_500, expiresAt: T0 + 8 * DAY_MS });
+    expect(await adjustCommand(hf, { holdId: hold.id, amount: '50.00' })).toMatchObject({ amount: 5_000 });
+    const shown = await showCommand(hf, { holdId: hold.id });
+    const json = holdDetailToJson(shown.hold, shown.history);
+    expect(json.authorizations.map((a) => [a.kind, a.amount])).toEqual([['authorization', 4_000], ['reauthorization', 500], ['reauthorization', 500]]);
+    expect(json.holdUntil).toBe('2026-01-20T00:00:00.000Z');
+    const text = holdDetailText(shown, terminalStyle({ NO_COLOR: '1' }, { isTTY: false }, clock.now()));
+    expect(text).toContain('Authorizations');
+    expect(text).toContain('extend until');
+    checkOracle();
   });
 });
