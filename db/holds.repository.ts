@@ -255,6 +255,18 @@ export async function countHoldsByStateAndCurrency(db: Db): Promise<StateCurrenc
   }));
 }
 
+/** How many gateway exchanges of one operation ended in each outcome (approved, declined, unknown, …). */
+export async function countExchangesByOutcome(db: Db, operation: string): Promise<{ outcome: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('gateway_exchanges')
+    .select((eb) => ['outcome', eb.fn.countAll<number | string>().as('count')])
+    .where('operation', '=', operation)
+    .groupBy('outcome')
+    .orderBy('outcome')
+    .execute();
+  return rows.map((r) => ({ outcome: r.outcome, count: Number(r.count) }));
+}
+
 /** Count and amount of one currency. */
 export interface CurrencyTotals {
   currency: string;

@@ -94,6 +94,7 @@ describe('holdfast: the lifecycle', () => {
       ],
       reachingActBy: [],
       expiredUncaptured: [],
+      extensions: [],
     });
 
     const missing = await cli('--json', 'show', 'hold_00000000000000000000');

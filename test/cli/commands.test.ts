@@ -204,7 +204,7 @@ describe('stats', () => {
   });
 
   it('is empty on an empty database', async () => {
-    expect(await statsCommand(h.hf)).toEqual({ at: T0, byState: [], reachingActBy: [], expiredUncaptured: [] });
+    expect(await statsCommand(h.hf)).toEqual({ at: T0, byState: [], reachingActBy: [], expiredUncaptured: [], extensions: [] });
   });
 });
 

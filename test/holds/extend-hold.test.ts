@@ -15,6 +15,7 @@ import { engineOf } from '../../src/holds/internals.js';
 import { DIALECTS, type TestDatabase } from '../helpers/dialects.js';
 import { T0 } from '../helpers/harness.js';
 import { typedError } from '../helpers/typed-error.js';
+import { createMetrics } from '../../src/daemon/metrics.js';
 import { onExpiryCommand } from '../../src/cli/commands/on-expiry.js';
 import { adjustCommand, extendCommand } from '../../src/cli/commands/extend.js';
 import { showCommand } from '../../src/cli/commands/show.js';
@@ -122,6 +123,13 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
     expect(events.filter((e) => e === 'hold.extended')).toHaveLength(3);
     expect(events).toContain('hold.captured');
     expect(events).not.toContain('hold.extension_failed');
+    // stats and /metrics count the reauthorization attempts by outcome.
+    const stats = await hf.stats();
+    expect(stats.extensions).toEqual([{ outcome: 'approved', count: 3 }, { outcome: 'unknown', count: 2 }]);
+    const metrics = createMetrics(() => hf.stats());
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('holdfast_extensions{outcome="approved"} 3');
+    expect(text).toContain('holdfast_extensions{outcome="unknown"} 2');
   });
 
   it('a declined reauthorization leaves the original on its fallback, warns, and voids before expiry', async () => {
