@@ -160,7 +160,7 @@ export interface HoldFilter {
 /** The sort position of holds without an actBy yet (still authorizing, declined): last. */
 export const NO_ACT_BY = Number.MAX_SAFE_INTEGER;
 
-const OPEN_STATES: readonly HoldState[] = ['authorizing', 'authorized', 'capturing', 'voiding', 'needs_attention'];
+const OPEN_STATES: readonly HoldState[] = ['authorizing', 'authorized', 'capturing', 'voiding', 'extending', 'needs_attention'];
 
 /**
  * Holds matching the filter, soonest actBy first, then by id. A hold's actBy is its own, or
