@@ -38,6 +38,7 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
     sim.cards.registerSubscription('sub-luis-debit', { cardType: 'debit' });
     sim.cards.registerSubscription('sub-rosa-debit', { cardType: 'debit' });
     sim.cards.registerSubscription('sub-omar-credit', { cardType: 'credit' });
+    sim.cards.registerSubscription('sub-eva-debit', { cardType: 'debit' });
     const ids: string[] = [];
     const add = (hold: Hold) => (ids.push(hold.id), hold);
     // Ship later, charge on fulfilment: the order system says "capture" and forgets about it.
@@ -56,6 +57,9 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
       await hf.track({ gateway: 'kushki', gatewayRef: '000123456789012345', amount: 2500, currency: 'USD', authorizedAt: start - 7 * DAY_MS + 30 * 60_000, cardType: 'debit', subscriptionId: 'sub-debit', orderId: 'order-1007' }),
     );
     add(lapsing);
+    // A backordered sofa on a debit card (7-day window) that ships on day 12: extended on day 3 when
+    // the backorder is known, by the sweeper at the next actBy, and captured when it ships.
+    const backordered = add(await hf.authorize({ gateway: 'kushki', subscriptionId: 'sub-eva-debit', amount: 189_900, currency: 'PEN', orderId: 'order-1008', onExpiry: 'capture' }));
 
     out('Holds at the start:');
     out(holdsTable(await Promise.all(ids.map((id) => hf.get(id))), style, clock.now()));
@@ -67,6 +71,10 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
         if (day === 1 && hour === 1) {
           await hf.void(cancelled.id);
           out(`\n${iso(clock.now())}  order-1005 cancelled by the customer: voided through the API`);
+        }
+        if (day === 3 && hour === 1) {
+          await hf.extend(backordered.id, { holdUntil: start + 12 * DAY_MS, fallback: 'capture' });
+          out(`\n${iso(clock.now())}  order-1008 is backordered until day 12: reauthorized now, kept until then, captured at holdUntil`);
         }
         if (day === 2 && hour === 1) {
           await hf.capture(partial.id, { amount: 10000 });
@@ -87,7 +95,7 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
     out(holdsTable(holds, style, clock.now()));
 
     const ledger = sim.ledger.snapshot();
-    const table = newTable(['order', 'gateway ref', 'authorized', 'captures', 'voids'], style, { align: ['left', 'left', 'right', 'left', 'left'] });
+    const table = newTable(['order', 'gateway ref', 'authorized', 'reauthorizations', 'captures', 'voids'], style, { align: ['left', 'left', 'right', 'left', 'left', 'left'] });
     let exactlyOnce = true;
     for (const auth of ledger.authorizations) {
       const hold = holds.find((h) => h.gatewayRef === auth.ref);
@@ -99,6 +107,7 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
         hold?.orderId ?? '',
         auth.ref,
         moneyText(auth.authorizedAmount, auth.currency),
+        auth.reauthorizations.map((r) => `at ${iso(r.at)}`).join('; ') || '—',
         auth.captures.map((c) => `${moneyText(c.amount, c.currency)} at ${iso(c.at)}`).join('; ') || '—',
         auth.voids.map((v) => `at ${iso(v.at)}`).join('; ') || '—',
       ]);
