@@ -76,7 +76,7 @@ export function readSnapshot(row: Pick<HoldRow, 'id' | 'snapshot' | 'machine_ver
 
 function upgradeFromV2(snapshot: { value: HoldState; context: HoldContext }) {
   const { context } = snapshot;
-  return { value: snapshot.value, context: { ...context, holdUntil: context.holdUntil ?? null, fallback: context.fallback ?? 'void', reauthorizations: context.reauthorizations ?? [] } };
+  return { value: snapshot.value, context: { ...context, holdUntil: context.holdUntil ?? null, fallback: context.fallback ?? 'void', reauthorizations: context.reauthorizations ?? [], reauthorizeAttempts: context.reauthorizeAttempts ?? 0 } };
 }
 
 function upgradeFromV1(snapshot: { value: HoldState; context: HoldContext }, row: Pick<HoldRow, 'updated_at' | 'created_at'>) {

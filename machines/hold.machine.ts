@@ -113,6 +113,11 @@ export interface HoldContext {
   fallback: FinalPlan;
   /** Reauthorizations that took effect (the chain, after the original authorization). */
   reauthorizations: AuthorizationLink[];
+  /**
+   * Reauthorizations ever committed (approved, declined or abandoned): the next one's key number, so a
+   * key is never reused for a different request after a declined or abandoned attempt.
+   */
+  reauthorizeAttempts: number;
   pending: PendingOperation | null;
   lastError: LastError | null;
 }
@@ -187,6 +192,7 @@ const PLACEHOLDER_CONTEXT: HoldContext = {
   holdUntil: null,
   fallback: 'void',
   reauthorizations: [],
+  reauthorizeAttempts: 0,
   pending: null,
   lastError: null,
 };
@@ -338,9 +344,10 @@ export const holdMachine = setup({
         lastError: null,
       };
     }),
-    startExtend: assign(({ event }) => {
+    startExtend: assign(({ context, event }) => {
       const e = event as Ev<'EXTEND'>;
       return {
+        reauthorizeAttempts: context.reauthorizeAttempts + 1,
         pending: {
           operation: 'reauthorize' as const,
           idempotencyKey: e.idempotencyKey,
@@ -492,6 +499,7 @@ export const holdMachine = setup({
     holdUntil: input.holdUntil ?? null,
     fallback: input.fallback ?? 'void',
     reauthorizations: [],
+    reauthorizeAttempts: 0,
     pending: {
       operation: 'authorize',
       idempotencyKey: input.idempotencyKey,

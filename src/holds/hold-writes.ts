@@ -320,7 +320,7 @@ export class HoldWrites {
     const event: HoldEvent = {
       type: 'EXTEND',
       amount: total - hold.context.amount,
-      idempotencyKey: reauthorizeKey(hold.id, hold.context.reauthorizations.length + 1),
+      idempotencyKey: reauthorizeKey(hold.id, hold.context.reauthorizeAttempts + 1),
       deadline,
       at: now,
     };

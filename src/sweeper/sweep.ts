@@ -339,7 +339,7 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
         return finish(result.outcome, result.stored, result.error?.message);
       }
       case 'extend': {
-        const key = reauthorizeKey(hold.id, hold.context.reauthorizations.length + 1);
+        const key = reauthorizeKey(hold.id, hold.context.reauthorizeAttempts + 1);
         const event = { type: 'EXTEND', amount: 0, idempotencyKey: key, deadline: plan.deadline, at: now } as const;
         const { hold: inFlight } = await engine.commit(hold, event, 'sweeper', { fence: keep });
         crashPoint('after-intent');

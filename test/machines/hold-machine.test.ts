@@ -370,6 +370,8 @@ describe('extending: a reauthorization of the same authorization', () => {
     expect(s.value).toBe('authorized');
     expect(s.context).toMatchObject({ onExpiry: 'capture', amount: 6000, expiresAt: EXPIRES_AT, pending: null });
     expect(s.context.lastError).toMatchObject({ code: '017', operation: 'reauthorize' });
+    // The next attempt gets a new key number: a key is never reused for another request.
+    expect(s.context.reauthorizeAttempts).toBe(1);
   });
 
   it('an open reauthorization at its deadline is abandoned for the fallback; at expiresAt it goes to an operator', () => {
