@@ -71,7 +71,8 @@ export function readSnapshot(row: Pick<HoldRow, 'id' | 'snapshot' | 'machine_ver
   }
   const snapshot = parsed as { value: HoldState; context: HoldContext };
   const upgraded = version === 1 ? upgradeFromV1(snapshot, row) : snapshot;
-  return version < 3 ? upgradeFromV2(upgraded) : upgraded;
+  // Fields added by version 3 are filled wherever missing (older versions, hand-built snapshots).
+  return upgraded.context.reauthorizations === undefined ? upgradeFromV2(upgraded) : upgraded;
 }
 
 function upgradeFromV2(snapshot: { value: HoldState; context: HoldContext }) {
