@@ -12,6 +12,7 @@ import { DAY_MS, HOUR_MS } from '../../src/policy/expiry-policy.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { listOutboxEvents } from '../../db/webhooks.repository.js';
 import { engineOf } from '../../src/holds/internals.js';
+import { findHold } from '../../db/holds.repository.js';
 import { DIALECTS, type TestDatabase } from '../helpers/dialects.js';
 import { T0 } from '../helpers/harness.js';
 import { typedError } from '../helpers/typed-error.js';
@@ -211,6 +212,33 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
     const text = holdDetailText(shown, terminalStyle({ NO_COLOR: '1' }, { isTTY: false }, clock.now()));
     expect(text).toContain('Authorizations');
     expect(text).toContain('extend until');
+    checkOracle();
+  });
+
+  it('an intent committed by a process that died before sending is resumed under its key; a sweeper back after expiresAt sends nothing', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('crash'), amount: 3_000, currency: 'PEN' });
+    await hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 + 20 * DAY_MS });
+    clock.set(T0 + 6 * DAY_MS);
+    const engine = engineOf(hf);
+    const stored = (await findHold(engine.store.db, hold.id))!;
+    // The write-ahead intent alone, as if the process died right after committing it.
+    const key = `${hold.id}:reauthorize:1`;
+    await engine.commit(stored, { type: 'EXTEND', amount: 0, idempotencyKey: key, deadline: T0 + 7 * DAY_MS - 12 * HOUR_MS, at: clock.now() }, 'sweeper');
+    expect(sim.requests().filter((r) => r.operation === 'reauthorize')).toEqual([]);
+    clock.set(T0 + 6 * DAY_MS + 2 * 60_000);
+    await hf.sweep();
+    const resumed = await hf.get(hold.id);
+    expect(resumed).toMatchObject({ state: 'authorized', expiresAt: T0 + 13 * DAY_MS });
+    expect(sim.requests().filter((r) => r.operation === 'reauthorize').map((r) => r.idempotencyKey)).toEqual([key]);
+
+    // A second hold whose sweeper was down through its whole window: it expires, nothing is sent.
+    const other = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('down'), amount: 3_000, currency: 'PEN' });
+    await hf.setOnExpiry(other.id, 'extend', { holdUntil: clock.now() + 20 * DAY_MS });
+    const before = sim.requests().length;
+    clock.set(other.expiresAt!);
+    await hf.sweep();
+    expect((await hf.get(other.id)).state).toBe('expired');
+    expect(sim.requests().slice(before).filter((r) => r.authorizationRef === other.gatewayRef)).toEqual([]);
     checkOracle();
   });
 });
