@@ -264,6 +264,15 @@ export class HoldWrites {
       throw new ValidationError('INVALID_ACT_BY', `hold ${hold.id}: an extend plan acts at expiresAt − the lead time; it takes no own actBy`, { holdId: hold.id });
     }
     const holdUntil = extend ? (options.holdUntil ?? null) : null;
+    // Half the lead time is the reauthorization's, half the fallback's: each half must hold the first retries.
+    const room = minimumLeadTimeMs(0);
+    if (extend && Math.floor(this.engine.policy.leadTimeMs / 2) < room) {
+      throw new ValidationError(
+        'LEAD_TIME_TOO_SHORT',
+        `hold ${hold.id}: an extend plan splits the lead time between the reauthorization and its fallback; ${formatDurationExact(this.engine.policy.leadTimeMs)} leaves neither ${formatDurationExact(room)}; configure a lead time of at least ${formatDurationExact(2 * room)}`,
+        { holdId: hold.id },
+      );
+    }
     const event: HoldEvent = { type: 'SET_ON_EXPIRY', onExpiry, amount, at: this.engine.clock.now(), ...(extend ? { holdUntil, ...(fallback ? { fallback } : {}) } : {}) };
     throwRefusal(hold, refusalFor(hold.state, hold.context, event));
     if (options.actBy !== undefined && options.actBy !== null) checkOwnActBy(hold, options.actBy);

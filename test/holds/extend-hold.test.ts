@@ -8,7 +8,7 @@ import pino from 'pino';
 import { openHoldfast, type Holdfast } from '../../src/holds/holdfast.js';
 import { createKushkiGateway } from '../../src/gateways/kushki/index.js';
 import { ManualClock } from '../../src/clock.js';
-import { DAY_MS, HOUR_MS } from '../../src/policy/expiry-policy.js';
+import { createExpiryPolicy, DAY_MS, HOUR_MS } from '../../src/policy/expiry-policy.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { listOutboxEvents } from '../../db/webhooks.repository.js';
 import { engineOf } from '../../src/holds/internals.js';
@@ -194,6 +194,19 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
     expect((await typedError(hf.setOnExpiry(hold.id, 'extend'))).code).toBe('INVALID_HOLD_UNTIL');
     expect((await typedError(hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 - 1 }))).code).toBe('INVALID_HOLD_UNTIL');
     expect((await typedError(hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('x'), amount: 1_000, currency: 'PEN', onExpiry: 'extend' }))).code).toBe('INVALID_ON_EXPIRY');
+    // A lead time whose halves cannot each hold the first retries is refused for an extend plan.
+    const short = await openHoldfast({
+      database: db.database,
+      clock,
+      logger: pino({ level: 'silent' }),
+      policy: createExpiryPolicy({ leadTimeMs: 12 * 60_000 }),
+      gateways: [createKushkiGateway({ baseUrl: sim.url, privateMerchantId: MERCHANT, clock })],
+    });
+    try {
+      expect((await typedError(short.setOnExpiry(hold.id, 'extend', { holdUntil: T0 + 20 * DAY_MS }))).code).toBe('LEAD_TIME_TOO_SHORT');
+    } finally {
+      await short.close();
+    }
   });
 
   it('CLI: on-expiry extend --until, extend --amount, adjust --amount; show renders the chain', async () => {
