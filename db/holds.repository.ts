@@ -168,7 +168,7 @@ export interface HoldFilter {
 /** The sort position of holds without an actBy yet (still authorizing, declined): last. */
 export const NO_ACT_BY = Number.MAX_SAFE_INTEGER;
 
-const OPEN_STATES: readonly HoldState[] = ['authorizing', 'authorized', 'capturing', 'voiding', 'needs_attention'];
+const OPEN_STATES: readonly HoldState[] = ['authorizing', 'authorized', 'capturing', 'voiding', 'extending', 'needs_attention'];
 
 /**
  * Holds matching the filter, soonest actBy first, then by id. A hold's actBy is its own, or
@@ -261,6 +261,18 @@ export async function countHoldsByStateAndCurrency(db: Db): Promise<StateCurrenc
     amount: Number(r.amount ?? 0),
     capturedAmount: Number(r.captured_amount ?? 0),
   }));
+}
+
+/** How many gateway exchanges of one operation ended in each outcome (approved, declined, unknown, …). */
+export async function countExchangesByOutcome(db: Db, operation: string): Promise<{ outcome: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('gateway_exchanges')
+    .select((eb) => ['outcome', eb.fn.countAll<number | string>().as('count')])
+    .where('operation', '=', operation)
+    .groupBy('outcome')
+    .orderBy('outcome')
+    .execute();
+  return rows.map((r) => ({ outcome: r.outcome, count: Number(r.count) }));
 }
 
 /** Count and amount of one currency. */

@@ -41,6 +41,7 @@ export function attentionKindOf(hold: { state: HoldState; pending: PendingOperat
     case 'authorizing':
     case 'capturing':
     case 'voiding':
+    case 'extending':
       return (hold.pending?.unknownAttempts ?? 0) > 0 ? 'outcome_open' : null;
     case 'authorized':
     case 'partially_captured':
@@ -91,12 +92,12 @@ export async function listHoldsInState(db: Db, state: HoldState, limit: number, 
   return rows.map(storedHold);
 }
 
-/** Holds with a gateway call in flight (authorizing, capturing, voiding), next action first. */
+/** Holds with a gateway call in flight (authorizing, capturing, voiding, extending), next action first. */
 export async function listInFlightHolds(db: Db, limit: number): Promise<StoredHold[]> {
   const rows = await db
     .selectFrom('holds')
     .selectAll()
-    .where('state', 'in', ['authorizing', 'capturing', 'voiding'])
+    .where('state', 'in', ['authorizing', 'capturing', 'voiding', 'extending'])
     .orderBy('next_action_at')
     .orderBy('id')
     .limit(limit)

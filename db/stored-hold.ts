@@ -3,7 +3,7 @@
 // holds table, in both directions: every write of a hold goes through `holdColumns`.
 import type { Insertable, Selectable } from 'kysely';
 import type { HoldsTable } from './schema.js';
-import { HOLD_MACHINE_VERSION, type HoldContext, type HoldState, type PendingOperation } from '../machines/hold.machine.js';
+import { type AuthorizationLink, HOLD_MACHINE_VERSION, type HoldContext, type HoldState, type PendingOperation } from '../machines/hold.machine.js';
 import type { CardType, Hold } from '../machines/hold-types.js';
 import { StorageError } from '../machines/errors.js';
 
@@ -45,8 +45,9 @@ export interface StoredHold {
   updatedAt: number;
 }
 
-// Version 1 snapshots predate the intent's commit time and deadline on the pending call.
-const UPGRADABLE_VERSIONS = new Set([1, HOLD_MACHINE_VERSION]);
+// Version 1 snapshots predate the intent's commit time and deadline on the pending call; versions 1
+// and 2 predate the extend plan (holdUntil, fallback) and the chain of reauthorizations.
+const UPGRADABLE_VERSIONS = new Set([1, 2, HOLD_MACHINE_VERSION]);
 const SHORTEST_DOCUMENTED_WINDOW_MS = 7 * 24 * 3_600_000;
 
 /** The snapshot of a row, parsed, version-checked and upgraded; refuses unknown versions and damaged JSON. */
@@ -69,7 +70,14 @@ export function readSnapshot(row: Pick<HoldRow, 'id' | 'snapshot' | 'machine_ver
     throw new StorageError('CORRUPT_SNAPSHOT', `hold ${row.id} has an unreadable snapshot (${(error as Error).message})`, { holdId: row.id });
   }
   const snapshot = withRequestedAmount(parsed as { value: HoldState; context: HoldContext });
-  return version === 1 ? upgradeFromV1(snapshot, row) : snapshot;
+  const upgraded = version === 1 ? upgradeFromV1(snapshot, row) : snapshot;
+  // Fields added by version 3 are filled wherever missing (older versions, hand-built snapshots).
+  return upgraded.context.reauthorizations === undefined ? upgradeFromV2(upgraded) : upgraded;
+}
+
+function upgradeFromV2(snapshot: { value: HoldState; context: HoldContext }) {
+  const { context } = snapshot;
+  return { value: snapshot.value, context: { ...context, holdUntil: context.holdUntil ?? null, fallback: context.fallback ?? 'void', reauthorizations: context.reauthorizations ?? [], reauthorizeAttempts: context.reauthorizeAttempts ?? 0 } };
 }
 
 // Snapshots written before the machine kept the amount asked for have amount 0 until approval (a
@@ -187,6 +195,9 @@ export function toHold(hold: StoredHold, leadTimeMs: number): Hold {
     ownActBy: hold.ownActBy !== null,
     onExpiry: context.onExpiry,
     onExpiryAmount: context.onExpiryAmount,
+    holdUntil: context.onExpiry === 'extend' ? context.holdUntil : null,
+    fallback: context.onExpiry === 'extend' ? context.fallback : null,
+    authorizations: authorizationChain(hold),
     closed: isClosed(hold.state, context),
     // A declined authorization keeps its request in the snapshot; nothing is in flight.
     pending: hold.state === 'declined' ? null : context.pending,
@@ -195,6 +206,23 @@ export function toHold(hold: StoredHold, leadTimeMs: number): Hold {
     createdAt: hold.createdAt,
     updatedAt: hold.updatedAt,
   };
+}
+
+// The original authorization (its amount before any reauthorization, its own expiry) followed by the
+// reauthorizations, each with the expiry it gave the hold.
+function authorizationChain(hold: StoredHold): AuthorizationLink[] {
+  const { context } = hold;
+  if (hold.authorizedAt === null) return [];
+  const added = context.reauthorizations.reduce((sum, r) => sum + r.amount, 0);
+  const first = context.reauthorizations[0];
+  const original: AuthorizationLink = {
+    kind: 'authorization',
+    ref: hold.gatewayRef,
+    amount: context.amount - added,
+    at: hold.authorizedAt,
+    expiresAt: (first === undefined ? hold.expiresAt : first.previousExpiresAt) ?? hold.authorizedAt,
+  };
+  return [original, ...context.reauthorizations];
 }
 
 function nullableNumber(value: number | null): number | null {

@@ -36,6 +36,8 @@ export interface AnswerFacts {
   money?: (minor: number) => string;
   /** For an approved authorization: its time and expiry as the host computed them from policy. */
   authorization?: { authorizedAt: number; expiresAt: number; amount: number } | undefined;
+  /** For an approved reauthorization: what it added, its reference, its time and the expiry it gives. */
+  reauthorization?: { amount: number; ref: string | null; reauthorizedAt: number; expiresAt: number } | undefined;
 }
 
 /** The machine event that `answer` to `pending` means. */
@@ -106,6 +108,16 @@ function approvalEvent(pending: PendingOperation, answer: Extract<GatewayAnswer,
     }
     case 'void':
       return { type: 'VOID_APPROVED', at };
+    case 'reauthorize': {
+      const re = facts.reauthorization;
+      if (answer.authorizationRef && facts.expectedRef !== null && answer.authorizationRef !== facts.expectedRef) {
+        return { type: 'FLAG', reason: `the gateway approved a reauthorization of ${answer.authorizationRef}, not of this hold's ${facts.expectedRef}; nothing was applied`, at };
+      }
+      if (!re || !Number.isSafeInteger(re.amount) || re.amount < 0 || re.amount > pending.amount) {
+        return { type: 'FLAG', reason: `the gateway approved a reauthorization holdfast cannot use (${re === undefined ? 'no time or amount' : `${String(re.amount)} minor units for a request of ${pending.amount}`}); nothing was applied`, at };
+      }
+      return { type: 'REAUTHORIZED', amount: re.amount, ref: re.ref, reauthorizedAt: re.reauthorizedAt, expiresAt: re.expiresAt, at };
+    }
     default: {
       const never: never = pending.operation;
       throw new Error(`unhandled operation ${String(never)}`);

@@ -31,6 +31,11 @@ export interface HoldJson {
 
 /** A hold with its journal and gateway exchanges, as printed by `show --json`. */
 export interface HoldDetailJson extends HoldJson {
+  /** Extend plan: keep the funds until then, then `fallback` (null for other plans). */
+  holdUntil: string | null;
+  fallback: string | null;
+  /** The chain of authorizations: the original, then each reauthorization. */
+  authorizations: { kind: string; ref: string | null; amount: number; at: string; expiresAt: string }[];
   transitions: { from: string | null; to: string; event: string; actor: string; at: string; detail: Record<string, unknown> | null }[];
   exchanges: {
     operation: string;
@@ -77,6 +82,9 @@ export function holdToJson(hold: Hold): HoldJson {
 export function holdDetailToJson(hold: Hold, history: HoldHistory): HoldDetailJson {
   return {
     ...holdToJson(hold),
+    holdUntil: toIsoTime(hold.holdUntil),
+    fallback: hold.fallback,
+    authorizations: hold.authorizations.map((a) => ({ kind: a.kind, ref: a.ref, amount: a.amount, at: new Date(a.at).toISOString(), expiresAt: new Date(a.expiresAt).toISOString() })),
     transitions: history.transitions.map(transitionToJson),
     exchanges: history.exchanges.map(exchangeToJson),
   };

@@ -11,7 +11,7 @@ export interface Capabilities {
 
 /** Why the machine refuses a command; the service maps each code to an error class. */
 export interface Refusal {
-  code: 'INVALID_AMOUNT' | 'HOLD_EXPIRED' | 'CAPTURE_LIMIT_REACHED' | 'AMOUNT_EXCEEDS_AUTHORIZED' | 'INVALID_RESOLUTION';
+  code: 'INVALID_AMOUNT' | 'HOLD_EXPIRED' | 'CAPTURE_LIMIT_REACHED' | 'AMOUNT_EXCEEDS_AUTHORIZED' | 'INVALID_RESOLUTION' | 'INVALID_HOLD_UNTIL';
   message: string;
   /** For AMOUNT_EXCEEDS_AUTHORIZED, in minor units: the service words them in the hold's currency. */
   amounts?: { asked: number; total: number; limit: number; authorized: number };
@@ -77,12 +77,21 @@ export function voidRefusal(ctx: RuleContext, at: number): Refusal | null {
 /** Why an on-expiry plan is not allowed, or null when it is (its amount is checked as a capture would be). */
 export function onExpiryRefusal(
   ctx: RuleContext,
-  onExpiry: 'capture' | 'void',
+  onExpiry: 'capture' | 'void' | 'extend',
   amount: number | null,
   at: number,
+  holdUntil: number | null = null,
 ): Refusal | null {
   if (isPastExpiry(ctx, at)) {
     return { code: 'HOLD_EXPIRED', message: 'the authorization has expired; its plan can no longer change' };
+  }
+  if (onExpiry === 'extend') {
+    if (amount !== null) return { code: 'INVALID_AMOUNT', message: 'an amount only goes with a capture plan' };
+    if (ctx.captureCount > 0) return { code: 'CAPTURE_LIMIT_REACHED', message: 'a hold that was already captured from cannot be extended' };
+    if (holdUntil === null || !Number.isSafeInteger(holdUntil) || holdUntil <= at) {
+      return { code: 'INVALID_HOLD_UNTIL', message: 'an extend plan needs holdUntil, a time in the future' };
+    }
+    return null;
   }
   if (amount === null) return null;
   if (onExpiry === 'void') {
@@ -91,9 +100,26 @@ export function onExpiryRefusal(
   return captureRefusal(ctx, amount, at);
 }
 
+/**
+ * Why a reauthorization adding `amount` (0 only extends the validity) at `at`, to be sent before
+ * `deadline`, is not allowed, or null when it is.
+ */
+export function extendRefusal(ctx: RuleContext, amount: number, deadline: number, at: number): Refusal | null {
+  if (!Number.isSafeInteger(amount) || amount < 0) {
+    return { code: 'INVALID_AMOUNT', message: `a reauthorization adds a non-negative integer of minor units, got ${String(amount)}` };
+  }
+  if (isPastExpiry(ctx, at) || !Number.isSafeInteger(deadline) || at >= deadline || (ctx.expiresAt !== null && deadline > ctx.expiresAt)) {
+    return { code: 'HOLD_EXPIRED', message: 'too close to the authorization\'s expiry to reauthorize it and still act on the fallback plan' };
+  }
+  if (ctx.captureCount > 0) {
+    return { code: 'CAPTURE_LIMIT_REACHED', message: 'a hold that was already captured from cannot be reauthorized' };
+  }
+  return null;
+}
+
 /** Why an operator's resolution of a flagged hold is not allowed, or null when it is. */
 export function resolutionRefusal(
-  ctx: RuleContext & { pending: { operation: 'authorize' | 'capture' | 'void' } | null },
+  ctx: RuleContext & { pending: { operation: 'authorize' | 'capture' | 'void' | 'reauthorize' } | null },
   resolution: 'captured' | 'voided' | 'not_captured',
   amount: number | null,
   reason: string,

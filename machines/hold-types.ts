@@ -1,6 +1,6 @@
 // The domain types the embedded API returns. Money in integer minor units, times in UTC epoch ms.
 // Plain data, below every layer: the database maps rows to them, the API returns them.
-import type { HoldState, LastError, OnExpiry, PendingOperation } from './hold.machine.js';
+import type { AuthorizationLink, FinalPlan, HoldState, LastError, OnExpiry, PendingOperation } from './hold.machine.js';
 
 /** What the issuer says the card is; it decides the hold's window (unknown: the gateway's shortest). */
 export type CardType = 'credit' | 'debit' | 'unknown';
@@ -33,6 +33,12 @@ export interface Hold {
   onExpiry: OnExpiry;
   /** Planned capture amount at actBy; null: everything still capturable. */
   onExpiryAmount: number | null;
+  /** Extend plan: the funds are kept until this time, then `fallback` applies (null otherwise). */
+  holdUntil: number | null;
+  /** Extend plan: its final plan. */
+  fallback: FinalPlan | null;
+  /** The chain of authorizations: the original, then each reauthorization that took effect. */
+  authorizations: AuthorizationLink[];
   /** True once nothing more can be captured or voided (a closed partial capture, a terminal state). */
   closed: boolean;
   /** The gateway call in flight, if any (its idempotency key and unknown attempts). */

@@ -6,10 +6,17 @@
 // pre-call state (`authorized`, `partially_captured`, `declined`) unless the gateway has said
 // definitively that this operation did not happen. An answer to a *resumed* call (after an unknown
 // outcome, or after the process that sent it died) that is not definitive keeps the hold in flight.
+//
+// Extending (a reauthorization of the same authorization) follows the same rule with one difference
+// at its deadline: a reauthorization whose outcome is still open when its deadline (before expiresAt,
+// leaving the fallback room) comes is abandoned for the fallback plan instead of flagged, because the
+// fallback (capture or void of the original authorization, for what is known to be authorized) is
+// correct whether or not the reauthorization took effect. Nothing more is sent for it.
 import { and, assign, setup } from 'xstate';
 import {
   type Capabilities,
   captureRefusal,
+  extendRefusal,
   isPastExpiry,
   onExpiryRefusal,
   resolutionRefusal,
@@ -17,7 +24,7 @@ import {
 } from './hold-rules.js';
 
 /** Bumped whenever the shape of a persisted snapshot changes; older snapshots are upgraded on read. */
-export const HOLD_MACHINE_VERSION = 2;
+export const HOLD_MACHINE_VERSION = 3;
 
 /** Every state a hold can be in. */
 export const HOLD_STATES = [
@@ -27,6 +34,7 @@ export const HOLD_STATES = [
   'partially_captured',
   'captured',
   'voiding',
+  'extending',
   'voided',
   'expired',
   'declined',
@@ -35,16 +43,33 @@ export const HOLD_STATES = [
 export type HoldState = (typeof HOLD_STATES)[number];
 
 /** States with a gateway call whose outcome is not yet known. */
-export const IN_FLIGHT_STATES = ['authorizing', 'capturing', 'voiding'] as const satisfies readonly HoldState[];
+export const IN_FLIGHT_STATES = ['authorizing', 'capturing', 'voiding', 'extending'] as const satisfies readonly HoldState[];
 
-export type OnExpiry = 'capture' | 'void';
-export type Operation = 'authorize' | 'capture' | 'void';
+/** The plan at actBy: capture, void, or extend (keep the funds until holdUntil, then the fallback). */
+export type OnExpiry = 'capture' | 'void' | 'extend';
+/** What an extend plan falls back to once holdUntil is reached or an extension fails. */
+export type FinalPlan = 'capture' | 'void';
+export type Operation = 'authorize' | 'capture' | 'void' | 'reauthorize';
+
+/** One link of a hold's chain of authorizations: the original, then each reauthorization. */
+export interface AuthorizationLink {
+  kind: 'authorization' | 'reauthorization';
+  /** The gateway's reference for it (a reauthorization's own ticket), when it gave one. */
+  ref: string | null;
+  /** Minor units it added to the authorized total (the original: its amount). */
+  amount: number;
+  at: number;
+  /** The expiry it gave the hold. */
+  expiresAt: number;
+  /** For a reauthorization: the expiry the hold had before it. */
+  previousExpiresAt?: number | null;
+}
 
 /** The durable record of a gateway call in flight: committed before the call is made. */
 export interface PendingOperation {
   operation: Operation;
   idempotencyKey: string;
-  /** Minor units asked for (authorize, capture) or released (void). */
+  /** Minor units asked for (authorize, capture), released (void) or added (reauthorize; 0 only extends). */
   amount: number;
   /** For a capture: release whatever remains afterwards. */
   final: boolean;
@@ -85,6 +110,17 @@ export interface HoldContext {
   onExpiry: OnExpiry;
   /** Planned capture amount at `actBy`; null means everything still capturable. */
   onExpiryAmount: number | null;
+  /** For an extend plan: keep the funds until this time, then apply `fallback`. */
+  holdUntil: number | null;
+  /** The final plan of an extend plan (at holdUntil, or when an extension fails). */
+  fallback: FinalPlan;
+  /** Reauthorizations that took effect (the chain, after the original authorization). */
+  reauthorizations: AuthorizationLink[];
+  /**
+   * Reauthorizations ever committed (approved, declined or abandoned): the next one's key number, so a
+   * key is never reused for a different request after a declined or abandoned attempt.
+   */
+  reauthorizeAttempts: number;
   pending: PendingOperation | null;
   lastError: LastError | null;
 }
@@ -96,6 +132,8 @@ export interface HoldInput {
   idempotencyKey: string;
   onExpiry: OnExpiry;
   onExpiryAmount?: number | null;
+  holdUntil?: number | null;
+  fallback?: FinalPlan;
   /** When the authorize intent is committed (the row's creation). */
   at: number;
   /** The earliest the authorization could expire: `at` + the gateway's shortest window. */
@@ -124,7 +162,11 @@ export type HoldEvent =
   | { type: 'EXPIRE'; at: number }
   /** Give up on an in-flight call whose outcome cannot be learned: an operator must reconcile it. */
   | { type: 'FLAG'; reason: string; at: number }
-  | { type: 'SET_ON_EXPIRY'; onExpiry: OnExpiry; amount: number | null; at: number }
+  | { type: 'SET_ON_EXPIRY'; onExpiry: OnExpiry; amount: number | null; holdUntil?: number | null; fallback?: FinalPlan; at: number }
+  /** Reauthorize the authorization: add `amount` (0 only extends its validity); nothing is sent from `deadline` on. */
+  | { type: 'EXTEND'; amount: number; idempotencyKey: string; deadline: number; at: number }
+  /** The gateway approved the reauthorization: `amount` added, the window restarted at `reauthorizedAt`. */
+  | { type: 'REAUTHORIZED'; amount: number; ref: string | null; reauthorizedAt: number; expiresAt: number; at: number }
   /** Re-send the pending call now, under its key (an operator's `retry`). */
   | { type: 'RETRY'; at: number }
   /** An authorization that was definitively never sent is sent again under the same key. */
@@ -150,6 +192,10 @@ const PLACEHOLDER_CONTEXT: HoldContext = {
   remainderReleased: true,
   onExpiry: 'void',
   onExpiryAmount: null,
+  holdUntil: null,
+  fallback: 'void',
+  reauthorizations: [],
+  reauthorizeAttempts: 0,
   pending: null,
   lastError: null,
 };
@@ -161,7 +207,7 @@ export function isResumedCall(pending: PendingOperation | null, resumed: boolean
 
 // What capturing and voiding share: a definitive refusal or a first call never sent returns the hold
 // where it was; an open answer stays in flight (same key); past expiresAt, or flagged, an operator decides.
-function settleInFlight(self: 'capturing' | 'voiding') {
+function settleInFlight(self: 'capturing' | 'voiding' | 'extending') {
   return {
     OPERATION_DECLINED: [
       { guard: 'returnsToAuthorized', target: 'authorized', actions: 'recordDecline' },
@@ -209,8 +255,23 @@ export const holdMachine = setup({
     },
     validOnExpiry: ({ context, event }) => {
       const e = event as Ev<'SET_ON_EXPIRY'>;
-      return !context.remainderReleased && onExpiryRefusal(context, e.onExpiry, e.amount, e.at) === null;
+      return !context.remainderReleased && onExpiryRefusal(context, e.onExpiry, e.amount, e.at, e.holdUntil ?? null) === null;
     },
+    canExtend: ({ context, event }) => {
+      const e = event as Ev<'EXTEND'>;
+      return !context.remainderReleased && extendRefusal(context, e.amount, e.deadline, e.at) === null;
+    },
+    validReauthorization: ({ context, event }) => {
+      const e = event as Ev<'REAUTHORIZED'>;
+      const pending = context.pending;
+      return (
+        pending?.operation === 'reauthorize' &&
+        Number.isSafeInteger(e.amount) && e.amount >= 0 && e.amount <= pending.amount &&
+        e.expiresAt > e.reauthorizedAt && e.reauthorizedAt <= pending.committedAt
+      );
+    },
+    // Past the authorization's own expiry an open reauthorization leaves nothing known: an operator decides.
+    pastExpiry: ({ context, event }) => context.expiresAt === null || event.at >= context.expiresAt,
     validAuthorization: ({ context, event }) => {
       const e = event as Ev<'AUTHORIZED'>;
       const committedAt = context.pending?.committedAt ?? e.authorizedAt;
@@ -231,6 +292,7 @@ export const holdMachine = setup({
     pendingAuthorize: ({ context }) => context.pending?.operation === 'authorize',
     pendingCapture: ({ context }) => context.pending?.operation === 'capture',
     pendingVoid: ({ context }) => context.pending?.operation === 'void',
+    pendingReauthorize: ({ context }) => context.pending?.operation === 'reauthorize',
     // An authorization whose request was definitively never sent may be sent again under its key.
     neverSent: ({ context }) => context.pending?.operation === 'authorize' && context.lastError?.code === 'NOT_SENT',
     validResolution: ({ context, event }) => {
@@ -285,6 +347,48 @@ export const holdMachine = setup({
         lastError: null,
       };
     }),
+    startExtend: assign(({ context, event }) => {
+      const e = event as Ev<'EXTEND'>;
+      return {
+        reauthorizeAttempts: context.reauthorizeAttempts + 1,
+        pending: {
+          operation: 'reauthorize' as const,
+          idempotencyKey: e.idempotencyKey,
+          amount: e.amount,
+          final: false,
+          returnTo: 'authorized' as const,
+          unknownAttempts: 0,
+          retryAt: null,
+          committedAt: e.at,
+          deadline: e.deadline,
+        },
+        lastError: null,
+      };
+    }),
+    applyReauthorization: assign(({ context, event }) => {
+      const e = event as Ev<'REAUTHORIZED'>;
+      const link: AuthorizationLink = { kind: 'reauthorization', ref: e.ref, amount: e.amount, at: e.reauthorizedAt, expiresAt: e.expiresAt, previousExpiresAt: context.expiresAt };
+      return {
+        amount: context.amount + e.amount,
+        expiresAt: e.expiresAt,
+        reauthorizations: [...context.reauthorizations, link],
+        lastError: null,
+        ...clearPending,
+      };
+    }),
+    // The reauthorization's deadline came with its outcome open: the hold keeps what is known (its
+    // amount and expiry before the reauthorization) and falls back to its final plan now.
+    abandonExtension: assign(({ context, event }) => ({
+      onExpiry: context.onExpiry === 'extend' ? context.fallback : context.onExpiry,
+      onExpiryAmount: null,
+      lastError: {
+        code: 'EXTENSION_UNRESOLVED',
+        message: 'the reauthorization was still unresolved at its deadline; nothing more is sent for it and the hold falls back to its final plan',
+        at: event.at,
+        operation: 'reauthorize' as const,
+      },
+      ...clearPending,
+    })),
     applyAuthorization: assign(({ event }) => {
       const e = event as Ev<'AUTHORIZED'>;
       return { amount: e.amount, authorizedAt: e.authorizedAt, expiresAt: e.expiresAt, lastError: null, ...clearPending };
@@ -302,7 +406,13 @@ export const holdMachine = setup({
     recordDecline: assign(({ context, event }) => {
       const e = event as Ev<'OPERATION_DECLINED'>;
       const operation = context.pending?.operation;
-      const planChange = operation === 'capture' ? { onExpiry: 'void' as const, onExpiryAmount: null } : {};
+      // A declined reauthorization leaves the original on its fallback plan.
+      const planChange =
+        operation === 'capture'
+          ? { onExpiry: 'void' as const, onExpiryAmount: null }
+          : operation === 'reauthorize' && context.onExpiry === 'extend'
+            ? { onExpiry: context.fallback, onExpiryAmount: null }
+            : {};
       // A declined authorization keeps its pending record: the request it describes is the one refused.
       const pending = operation === 'authorize' ? {} : clearPending;
       return { lastError: { code: e.code, message: e.message, at: e.at, ...(operation ? { operation } : {}) }, ...planChange, ...pending };
@@ -348,7 +458,8 @@ export const holdMachine = setup({
     }),
     recordOnExpiry: assign(({ event }) => {
       const e = event as Ev<'SET_ON_EXPIRY'>;
-      return { onExpiry: e.onExpiry, onExpiryAmount: e.amount };
+      const extend = e.onExpiry === 'extend';
+      return { onExpiry: e.onExpiry, onExpiryAmount: e.amount, holdUntil: extend ? (e.holdUntil ?? null) : null, fallback: extend ? (e.fallback ?? 'void') : ('void' as const) };
     }),
     recordFlag: assign(({ context, event }) => ({
       lastError: {
@@ -388,6 +499,10 @@ export const holdMachine = setup({
     remainderReleased: false,
     onExpiry: input.onExpiry,
     onExpiryAmount: input.onExpiryAmount ?? null,
+    holdUntil: input.holdUntil ?? null,
+    fallback: input.fallback ?? 'void',
+    reauthorizations: [],
+    reauthorizeAttempts: 0,
     pending: {
       operation: 'authorize',
       idempotencyKey: input.idempotencyKey,
@@ -423,6 +538,17 @@ export const holdMachine = setup({
         VOID: { guard: 'canVoid', target: 'voiding', actions: ['startVoid', gatewayCall] },
         EXPIRE: { guard: 'isPastExpiry', target: 'expired' },
         SET_ON_EXPIRY: { guard: 'validOnExpiry', target: 'authorized', actions: 'recordOnExpiry' },
+        EXTEND: { guard: 'canExtend', target: 'extending', actions: ['startExtend', gatewayCall] },
+      },
+    },
+    extending: {
+      on: {
+        REAUTHORIZED: { guard: 'validReauthorization', target: 'authorized', actions: 'applyReauthorization' },
+        ...settleInFlight('extending'),
+        EXPIRE: [
+          { guard: 'pastExpiry', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
+          { guard: 'pastDeadline', target: 'authorized', actions: 'abandonExtension' },
+        ],
       },
     },
     capturing: {
@@ -467,8 +593,10 @@ export const holdMachine = setup({
           { guard: and(['pendingVoid', 'nothingCaptured']), target: 'voided', actions: 'recordVoid' },
           { guard: 'pendingVoid', target: 'partially_captured', actions: ['recordVoid', 'releaseRemainder'] },
         ],
+        REAUTHORIZED: { guard: 'validReauthorization', target: 'authorized', actions: 'applyReauthorization' },
         OPERATION_DECLINED: [
           { guard: 'pendingAuthorize', target: 'declined', actions: 'recordDecline' },
+          { guard: 'pendingReauthorize', target: 'authorized', actions: 'recordDecline' },
           { guard: 'nothingCaptured', target: 'expired', actions: 'recordDecline' },
           { target: 'partially_captured', actions: ['recordDecline', 'releaseRemainder'] },
         ],
@@ -476,6 +604,7 @@ export const holdMachine = setup({
           { guard: and(['beforeDeadline', 'pendingAuthorize']), target: 'authorizing', actions: 'retryNow' },
           { guard: and(['beforeDeadline', 'pendingCapture']), target: 'capturing', actions: 'retryNow' },
           { guard: and(['beforeDeadline', 'pendingVoid']), target: 'voiding', actions: 'retryNow' },
+          { guard: and(['beforeDeadline', 'pendingReauthorize']), target: 'extending', actions: 'retryNow' },
         ],
         // Every branch needs a valid resolution, so an invalid one is refused (can() is false).
         RESOLVE: [

@@ -17,5 +17,10 @@ export function voidKey(holdId: string, captureCount: number): string {
   return `${holdId}:void:${captureCount}`;
 }
 
+/** The key of a hold's `n`-th reauthorization (1-based), whether the sweeper or the API asks for it. */
+export function reauthorizeKey(holdId: string, n: number): string {
+  return `${holdId}:reauthorize:${n}`;
+}
+
 /** The longest caller key that still fits the 255-character gateway limit once namespaced. */
 export const MAX_CALLER_KEY_LENGTH = 200;

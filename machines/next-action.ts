@@ -28,7 +28,8 @@ export function nextActionAt(state: HoldState, context: HoldContext, ownActBy: n
       return context.remainderReleased ? NEVER : openHoldDue(context, ownActBy);
     case 'authorizing':
     case 'capturing':
-    case 'voiding': {
+    case 'voiding':
+    case 'extending': {
       // A retry when one is scheduled, else a grace for the call in flight — and never after the
       // deadline, when an open outcome must go to an operator.
       const at = context.pending?.retryAt ?? now + IN_FLIGHT_GRACE_MS;
@@ -62,7 +63,19 @@ function openHoldDue(context: HoldContext, ownActBy: number | null): DueInstants
     return { nextActionAt: Math.min(retryAt, expiresAt), policyDueAt: null };
   }
   if (ownActBy !== null) return { nextActionAt: Math.min(ownActBy, expiresAt), policyDueAt: null };
+  // An extend plan is due at actBy (to reauthorize) and also at holdUntil (to apply its fallback).
+  if (context.onExpiry === 'extend' && context.holdUntil !== null) {
+    return { nextActionAt: Math.min(context.holdUntil, expiresAt), policyDueAt: expiresAt };
+  }
   return { nextActionAt: expiresAt, policyDueAt: expiresAt };
+}
+
+/**
+ * The last moment a reauthorization started at actBy may be sent: halfway through the lead time, so
+ * that the other half is left for the fallback plan (capture or void) and its retries.
+ */
+export function extensionDeadline(expiresAt: number, leadTimeMs: number): number {
+  return expiresAt - Math.floor(leadTimeMs / 2);
 }
 
 /** The actBy a hold works to: its own, else expiresAt − the lead time (null until authorized). */

@@ -3,7 +3,7 @@
 // states by hand. The machine's guards say the same (they call the same rules).
 import type { HoldContext, HoldEvent, HoldState } from './hold.machine.js';
 import { IN_FLIGHT_STATES } from './hold.machine.js';
-import { captureRefusal, onExpiryRefusal, type Refusal, resolutionRefusal, voidRefusal } from './hold-rules.js';
+import { captureRefusal, extendRefusal, onExpiryRefusal, type Refusal, resolutionRefusal, voidRefusal } from './hold-rules.js';
 
 /** A refusal: one of the rules' codes, or a state that does not take the command at all. */
 export type CommandRefusal = Refusal | { code: 'INVALID_TRANSITION'; verb: string; message: string; hint?: string };
@@ -23,6 +23,8 @@ export function commandVerb(event: HoldEvent): string {
       return 'resolve';
     case 'RETRY':
       return 'retry the gateway call of';
+    case 'EXTEND':
+      return 'reauthorize';
     default:
       return `apply ${event.type} to`;
   }
@@ -34,7 +36,7 @@ function isOpen(state: HoldState, context: HoldContext): boolean {
 
 /** What a person should know when a state does not accept a command. */
 export function stateHint(state: HoldState, context: HoldContext): string | undefined {
-  if (state === 'capturing' || state === 'voiding') return 'a gateway call is in flight; the sweeper reconciles it';
+  if (state === 'capturing' || state === 'voiding' || state === 'extending') return 'a gateway call is in flight; the sweeper reconciles it';
   if (state === 'partially_captured' && context.remainderReleased) return 'its remainder was released';
   if (state === 'needs_attention') return 'it needs an operator: resolve or retry it';
   return undefined;
@@ -54,7 +56,9 @@ export function refusalFor(state: HoldState, context: HoldContext, event: HoldEv
     case 'VOID':
       return isOpen(state, context) ? voidRefusal(context, event.at) : wrongState();
     case 'SET_ON_EXPIRY':
-      return isOpen(state, context) ? onExpiryRefusal(context, event.onExpiry, event.amount, event.at) : wrongState();
+      return isOpen(state, context) ? onExpiryRefusal(context, event.onExpiry, event.amount, event.at, event.holdUntil ?? null) : wrongState();
+    case 'EXTEND':
+      return state === 'authorized' && !context.remainderReleased ? extendRefusal(context, event.amount, event.deadline, event.at) : wrongState();
     case 'RESOLVE':
       if (state !== 'needs_attention') return wrongState('only a hold that needs attention is resolved by hand');
       return resolutionRefusal(context, event.resolution, event.amount, event.reason);

@@ -8,8 +8,10 @@ export type Plan =
   | { kind: 'expire' }
   | { kind: 'capture'; amount: number }
   | { kind: 'void' }
+  /** Reauthorize the authorization (add nothing, extend its validity); nothing is sent from `deadline` on. */
+  | { kind: 'extend'; deadline: number }
   /** An in-flight call whose outcome is unknown or was interrupted: send it again under the same key. */
-  | { kind: 'retry'; operation: 'authorize' | 'capture' | 'void' }
+  | { kind: 'retry'; operation: 'authorize' | 'capture' | 'void' | 'reauthorize' }
   /** An in-flight call that cannot be re-sent: hand it to an operator. */
   | { kind: 'flag'; reason: string }
   /** Nothing to do after all (closed, or not due yet): give the lease back. */
@@ -21,6 +23,10 @@ export interface PlanInput {
   actBy: number | null;
   /** Whether the gateway can re-send this hold's authorization without card data (a stored subscription). */
   canResendAuthorize: boolean;
+  /** Whether the gateway can reauthorize this hold (an extend plan falls back when it cannot). */
+  canReauthorize?: boolean;
+  /** The last moment a reauthorization may be sent (see extensionDeadline); null: none may. */
+  extensionDeadline?: number | null;
 }
 
 /** Decides what to do with a due hold at `now`. */
@@ -31,18 +37,32 @@ export function planFor(input: PlanInput, now: number): Plan {
     case 'partially_captured': {
       if (context.remainderReleased) return { kind: 'skip', reason: 'closed' };
       if (isPastExpiry(context, now)) return { kind: 'expire' };
-      if (input.actBy === null || now < input.actBy) return { kind: 'skip', reason: 'not due yet' };
+      // An extend plan's holdUntil makes the hold due for its fallback even before actBy.
+      const holdUntilReached = context.onExpiry === 'extend' && context.holdUntil !== null && now >= context.holdUntil;
+      if (!holdUntilReached && (input.actBy === null || now < input.actBy)) return { kind: 'skip', reason: 'not due yet' };
       if (context.lastError?.operation === 'void' && context.lastError.code !== 'NOT_SENT') {
         return { kind: 'skip', reason: 'the gateway refused the void; the hold lapses at expiresAt' };
       }
-      if (context.onExpiry === 'void') return { kind: 'void' };
-      const amount = context.onExpiryAmount ?? remainingAmount(context);
+      let plan = context.onExpiry;
+      if (plan === 'extend') {
+        // Keep the funds while the order still needs them and a reauthorization can be sent in time;
+        // otherwise (holdUntil reached, no time left, no reauthorization here) the fallback, now.
+        const deadline = input.extensionDeadline ?? null;
+        const needed = context.holdUntil !== null && now < context.holdUntil;
+        if (needed && input.canReauthorize === true && deadline !== null && now < deadline && state === 'authorized' && context.captureCount === 0) {
+          return { kind: 'extend', deadline };
+        }
+        plan = context.fallback;
+      }
+      if (plan === 'void') return { kind: 'void' };
+      const amount = (context.onExpiry === 'extend' ? null : context.onExpiryAmount) ?? remainingAmount(context);
       // A planned amount the rules no longer allow (e.g. after other captures) releases instead of guessing.
       if (amount <= 0 || captureRefusal(context, amount, now) !== null) return { kind: 'void' };
       return { kind: 'capture', amount };
     }
     case 'capturing':
-    case 'voiding': {
+    case 'voiding':
+    case 'extending': {
       const pending = context.pending;
       if (!pending) return { kind: 'flag', reason: `${state} without a pending operation` };
       // Nothing is sent from the deadline on: an open outcome then goes to an operator.

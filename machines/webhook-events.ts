@@ -9,6 +9,9 @@ export const WEBHOOK_EVENTS = [
   'hold.needs_attention',
   'hold.expiring_soon',
   'hold.resolved',
+  'hold.extended',
+  'hold.adjusted',
+  'hold.extension_failed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
@@ -19,7 +22,12 @@ export function eventsForTransition(event: HoldEvent, from: HoldState, to: HoldS
       return ['hold.captured'];
     case 'VOID_APPROVED':
       return ['hold.voided'];
+    case 'REAUTHORIZED':
+      // A reauthorization that added money adjusted the hold; every one extended it.
+      return event.amount > 0 ? ['hold.extended', 'hold.adjusted'] : ['hold.extended'];
     case 'EXPIRE':
+      // An extension abandoned at its deadline: the hold falls back while a person can still act.
+      if (from === 'extending' && to === 'authorized') return ['hold.extension_failed'];
       return [to === 'needs_attention' ? 'hold.needs_attention' : 'hold.expired'];
     case 'FLAG':
       return ['hold.needs_attention'];
@@ -31,6 +39,7 @@ export function eventsForTransition(event: HoldEvent, from: HoldState, to: HoldS
       return ['hold.resolved', ...stateEvent(to)];
     case 'OPERATION_DECLINED':
       if (before.pending?.operation === 'capture' && from !== 'needs_attention') return ['hold.capture_declined'];
+      if (before.pending?.operation === 'reauthorize') return ['hold.extension_failed'];
       return from === 'needs_attention' ? stateEvent(to) : [];
     default:
       return [];

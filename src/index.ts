@@ -11,9 +11,11 @@ export type {
   HoldHistory,
   HoldStats,
   ResolveInput,
+  SetOnExpiryOptions,
+  ExtendOptions,
 } from './holds/holdfast.js';
 export type { Hold, HoldTransition, GatewayExchange, Actor } from './holds/types.js';
-export { HOLD_STATES, HOLD_MACHINE_VERSION, type HoldState, type OnExpiry } from '../machines/hold.machine.js';
+export { HOLD_STATES, HOLD_MACHINE_VERSION, type HoldState, type OnExpiry, type FinalPlan, type AuthorizationLink } from '../machines/hold.machine.js';
 export * from './errors.js';
 export { parseAmount, formatAmount, requireCurrency, type Money } from './money/money.js';
 export { SUPPORTED_CURRENCIES, currencyExponent } from './money/currencies.js';

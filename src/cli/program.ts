@@ -89,6 +89,7 @@ export function buildProgram(options: { clock?: Clock } = {}): Command {
     registerCapture,
     registerVoid,
     registerOnExpiry,
+    registerExtend,
     registerResolve,
     registerRetry,
     registerStats,
@@ -226,10 +227,35 @@ export function registerOnExpiry(program: Command): void {
     .command('on-expiry')
     .description('what the sweeper does with a hold at its act-by')
     .argument('<hold-id>')
-    .argument('<plan>', 'capture or void')
+    .argument('<plan>', 'capture, void or extend')
     .option('--amount <decimal>', "with capture: amount in major units of the hold's currency")
-    .action(async (holdId: string, plan: string, options: { amount?: string }) => {
+    .option('--until <date>', 'with extend: keep the funds until this ISO-8601 time (when the order ships)')
+    .option('--fallback <plan>', 'with extend: capture or void at --until or if an extension fails (default void)')
+    .action(async (holdId: string, plan: string, options: { amount?: string; until?: string; fallback?: string }) => {
       const hold = await withHoldfast(program, async (hf) => (await import('./commands/on-expiry.js')).onExpiryCommand(hf, { holdId, plan, ...options }));
+      emit(program, hold, holdToJson, holdText);
+    });
+}
+
+/** `holdfast extend` and `holdfast adjust`. */
+export function registerExtend(program: Command): void {
+  program
+    .command('extend')
+    .description('reauthorize a hold now to keep its funds past its window (with --until: keep extending until then)')
+    .argument('<hold-id>')
+    .option('--until <date>', 'keep extending until this ISO-8601 time, then apply the fallback plan')
+    .option('--amount <decimal>', "new authorized total in major units of the hold's currency (default: unchanged)")
+    .action(async (holdId: string, options: { until?: string; amount?: string }) => {
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/extend.js')).extendCommand(hf, { holdId, ...options }));
+      emit(program, hold, holdToJson, holdText);
+    });
+  program
+    .command('adjust')
+    .description('raise the authorized amount before capture (a reauthorization for the new total)')
+    .argument('<hold-id>')
+    .requiredOption('--amount <decimal>', "new authorized total in major units of the hold's currency")
+    .action(async (holdId: string, options: { amount: string }) => {
+      const hold = await withHoldfast(program, async (hf) => (await import('./commands/extend.js')).adjustCommand(hf, { holdId, ...options }));
       emit(program, hold, holdToJson, holdText);
     });
 }

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { IN_FLIGHT_STATES, type HoldEvent, type PendingOperation } from '../../machines/hold.machine.js';
 import { stepHold } from '../../machines/hold-step.js';
-import { authorizationTime, eventForAnswer, type GatewayAnswer } from '../../machines/gateway-answer.js';
+import { type AnswerFacts, authorizationTime, eventForAnswer, type GatewayAnswer } from '../../machines/gateway-answer.js';
 import { nextRetryAt } from '../../machines/retry-schedule.js';
 import { nextActionAt } from '../../machines/next-action.js';
 import { commandVerb } from '../../machines/refusal.js';
@@ -17,7 +17,7 @@ import { outboxInsert } from './outbox.js';
 import type { Clock } from '../clock.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { type ExpiryPolicy, windowFor } from '../policy/expiry-policy.js';
-import type { AuthorizeOutcome, CaptureOutcome, CardInput, ExchangeRecord, Gateway, VoidOutcome } from '../gateways/types.js';
+import type { AuthorizeOutcome, CaptureOutcome, CardInput, ExchangeRecord, Gateway, ReauthorizeOutcome, VoidOutcome } from '../gateways/types.js';
 import {
   ConflictError,
   GatewayDeclinedError,
@@ -36,7 +36,7 @@ import { HTTP_GATEWAY_DEFINITIONS } from '../gateways/gateway-registry.js';
 import type { EnvVariable } from '../gateways/gateway-definition.js';
 
 /** The result of one gateway call, as the engine records it. */
-type Outcome = AuthorizeOutcome | CaptureOutcome | VoidOutcome;
+type Outcome = AuthorizeOutcome | CaptureOutcome | VoidOutcome | ReauthorizeOutcome;
 
 /** Fields an event brings that the machine's context does not hold (an authorization's facts). */
 type HoldFacts = Partial<Pick<StoredHold, 'gatewayRef' | 'cardType' | 'maskedCard' | 'authorizedAt' | 'expiresAt' | 'ownActBy' | 'onExpiryExplicit'>>;
@@ -261,6 +261,12 @@ export class HoldEngine {
       return gateway.authorize({ ...base, amount: pending.amount, subscriptionId: request.subscriptionId, orderId: request.orderId, card, metadata: request.metadata });
     }
     const call = { ...base, gatewayRef: hold.gatewayRef ?? '', subscriptionId: hold.subscriptionId, amount: pending.amount };
+    if (pending.operation === 'reauthorize') {
+      if (!gateway.reauthorize) {
+        throw new HoldfastError('EXTENSION_NOT_SUPPORTED', `${gateway.name} cannot reauthorize an authorization`, { usage: true });
+      }
+      return gateway.reauthorize(call);
+    }
     return pending.operation === 'capture' ? gateway.capture(call) : gateway.void(call);
   }
 
@@ -320,9 +326,24 @@ export class HoldEngine {
         expiresAt,
       };
     }
+    let reauthorization: AnswerFacts['reauthorization'];
+    if (outcome.kind === 'approved' && 'reauthorizationRef' in outcome) {
+      // The window restarts at the reauthorization, never later than the moment its intent was committed.
+      const reauthorizedAt = authorizationTime(outcome.authorizedAt, pending.committedAt);
+      const expiresAt = reauthorizedAt + windowFor(this.policy, hold.gateway, hold.cardType);
+      reauthorization = { amount: outcome.amount, ref: outcome.reauthorizationRef, reauthorizedAt, expiresAt };
+      facts = { expiresAt };
+    }
     const money = (minor: number) => `${formatAmount(minor, hold.currency)} ${hold.currency}`;
-    const event = eventForAnswer(pending, outcome as GatewayAnswer, { at: now, resumed, retryAt: this.retryAt(pending, now), expectedRef: hold.gatewayRef, authorization, money });
-    const commitOptions: CommitOptions = { exchange, ...(facts && event.type === 'AUTHORIZED' ? { facts } : {}), ...(fence ? { fence } : {}) };
+    const event = eventForAnswer(pending, outcome as GatewayAnswer, { at: now, resumed, retryAt: this.retryAt(pending, now), expectedRef: hold.gatewayRef, authorization, reauthorization, money });
+    // A declined extension falls back to its final plan at the extension's deadline, not at once: the
+    // time until then (half the lead time) is for a person to act on hold.extension_failed, the rest
+    // for the fallback itself.
+    if (event.type === 'OPERATION_DECLINED' && pending.operation === 'reauthorize' && hold.context.onExpiry === 'extend' && pending.deadline !== null) {
+      facts = { ownActBy: pending.deadline };
+    }
+    const applyFacts = facts && (event.type === 'AUTHORIZED' || event.type === 'REAUTHORIZED' || event.type === 'OPERATION_DECLINED');
+    const commitOptions: CommitOptions = { exchange, ...(applyFacts ? { facts } : {}), ...(fence ? { fence } : {}) };
     let next: StoredHold;
     try {
       next = (await this.commit(hold, event, actor, commitOptions)).hold;
@@ -350,6 +371,7 @@ export class HoldEngine {
       case 'AUTHORIZED':
       case 'CAPTURE_APPROVED':
       case 'VOID_APPROVED':
+      case 'REAUTHORIZED':
         return { stored, hold, outcome: 'approved', error: null };
       case 'OPERATION_DECLINED':
         return { stored, hold, outcome: 'declined', error: new GatewayDeclinedError(hold.id, event.code, event.message, operation) };

@@ -8,7 +8,7 @@ import { performExchange, redactOutcome } from './exchange-record.js';
 import type { GatewaySettings, HttpGatewayDefinition, WireCall } from './gateway-definition.js';
 import { createHttpClient, type HttpTimeouts } from './http.js';
 import { maskPan, type RedactOptions } from './redact.js';
-import type { AuthorizeOutcome, CaptureOutcome, ExchangeRecord, Gateway, VoidOutcome } from './types.js';
+import type { AuthorizeOutcome, CaptureOutcome, ExchangeRecord, Gateway, ReauthorizeOutcome, ReauthorizeRequest, VoidOutcome } from './types.js';
 import { transportOutcome, type WireResponse } from './wire.js';
 
 /** What one instance of a defined gateway is created with. */
@@ -58,7 +58,21 @@ export function createHttpGateway<S extends GatewaySettings>(definition: HttpGat
     return safe;
   }
 
+  const buildReauthorize = t.buildReauthorizeCall;
+  const parseReauthorize = t.parseReauthorizeResponse;
+  const reauthorize =
+    definition.capabilities.reauthorization && buildReauthorize && parseReauthorize
+      ? {
+          async reauthorize(req: ReauthorizeRequest): Promise<ReauthorizeOutcome> {
+            return exchange('reauthorize', req.idempotencyKey, buildReauthorize(req, settings), (res, base) =>
+              parseReauthorize(res, { base, requestedAmount: req.amount, currency: req.currency, now: clock.now() }),
+            );
+          },
+        }
+      : {};
+
   return {
+    ...reauthorize,
     name: definition.name,
     capabilities: definition.capabilities,
     secrets,

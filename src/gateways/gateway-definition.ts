@@ -10,6 +10,8 @@ import type {
   CaptureRequest,
   GatewayCapabilities,
   GatewayWindows,
+  ReauthorizeOutcome,
+  ReauthorizeRequest,
   VoidOutcome,
   VoidRequest,
 } from './types.js';
@@ -65,6 +67,9 @@ export interface Transformers<S extends GatewaySettings = GatewaySettings> {
   parseAuthorizeResponse(res: WireResponse, ctx: AuthorizeParseContext): AuthorizeOutcome;
   parseCaptureResponse(res: WireResponse, ctx: ParseContext): CaptureOutcome;
   parseVoidResponse(res: WireResponse, ctx: ParseContext): VoidOutcome;
+  /** Reauthorization, for a gateway whose capabilities say it has one. */
+  buildReauthorizeCall?(req: ReauthorizeRequest, settings: S): WireCall;
+  parseReauthorizeResponse?(res: WireResponse, ctx: ParseContext): ReauthorizeOutcome;
 }
 
 /** An HTTP gateway as data plus pure functions; createHttpGateway does the wiring. */

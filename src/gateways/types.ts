@@ -68,6 +68,17 @@ export interface CaptureRequest {
   currency: string;
 }
 
+/** Reauthorize an existing authorization: add `amount` (0 only extends its validity). */
+export interface ReauthorizeRequest {
+  idempotencyKey: string;
+  /** The original authorization's reference (Kushki: its ticketNumber, never a reauthorization's). */
+  gatewayRef: string;
+  subscriptionId?: string | null | undefined;
+  /** Minor units added to the authorization; 0 keeps the amount and only extends the validity. */
+  amount: number;
+  currency: string;
+}
+
 export interface VoidRequest {
   idempotencyKey: string;
   gatewayRef: string;
@@ -100,6 +111,18 @@ export interface CaptureApproved extends OutcomeBase {
   captureRef: string | null;
   /** The authorization the gateway says it captured, when its answer names it (checked against the hold). */
   authorizationRef?: string | null;
+}
+
+export interface ReauthorizeApproved extends OutcomeBase {
+  kind: 'approved';
+  /** Minor units the reauthorization added (0 for a validity-only reauthorization). */
+  amount: number;
+  /** The reauthorization's own reference, when the gateway gave one. */
+  reauthorizationRef: string | null;
+  /** The authorization the gateway says it reauthorized, when its answer names it (checked against the hold). */
+  authorizationRef?: string | null;
+  /** When the gateway says it reauthorized (epoch ms), or null when it did not say plausibly. */
+  authorizedAt: number | null;
 }
 
 export interface VoidApproved extends OutcomeBase {
@@ -137,6 +160,7 @@ type Failure = Declined | Unknown | Unavailable | Misconfigured;
 export type AuthorizeOutcome = AuthorizeApproved | Failure;
 export type CaptureOutcome = CaptureApproved | Failure;
 export type VoidOutcome = VoidApproved | Failure;
+export type ReauthorizeOutcome = ReauthorizeApproved | Failure;
 
 /** One payment gateway as holdfast sees it. */
 export interface Gateway {
@@ -149,6 +173,8 @@ export interface Gateway {
   authorize(req: AuthorizeRequest): Promise<AuthorizeOutcome>;
   capture(req: CaptureRequest): Promise<CaptureOutcome>;
   void(req: VoidRequest): Promise<VoidOutcome>;
+  /** Reauthorizes an authorization (present only when capabilities.reauthorization is true). */
+  reauthorize?(req: ReauthorizeRequest): Promise<ReauthorizeOutcome>;
   /** Releases sockets or timers; optional. */
   close?(): Promise<void>;
 }

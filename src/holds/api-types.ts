@@ -1,6 +1,6 @@
 // The inputs and outputs of the embedded API (src/holds/holdfast.ts).
 import type { Logger } from 'pino';
-import type { HoldState, OnExpiry, Resolution } from '../../machines/hold.machine.js';
+import type { FinalPlan, HoldState, OnExpiry, Resolution } from '../../machines/hold.machine.js';
 import type { Actor, CardType, Hold } from '../../machines/hold-types.js';
 import type { Clock } from '../clock.js';
 import type { ExpiryPolicy, GatewayWindows } from '../policy/expiry-policy.js';
@@ -100,3 +100,25 @@ export interface HoldPage {
   nextCursor: string | null;
 }
 
+
+/** Options of setOnExpiry. */
+export interface SetOnExpiryOptions {
+  /** Planned capture amount (capture plan only); null: everything still capturable. */
+  amount?: number | null;
+  /** An own actBy (null: back to expiresAt − the lead time); not with an extend plan. */
+  actBy?: number | null;
+  /** Extend plan: keep the funds until this time (epoch ms), then apply `fallback`. */
+  holdUntil?: number | null;
+  /** Extend plan: the final plan at holdUntil or when an extension fails (default void). */
+  fallback?: FinalPlan;
+}
+
+/** Options of extend. */
+export interface ExtendOptions {
+  /** Keep extending until this time (sets the extend plan). */
+  holdUntil?: number;
+  /** The new authorized total in minor units (default: the current amount, only extending). */
+  amount?: number;
+  /** The final plan at holdUntil (default: the current extend plan's, else void). */
+  fallback?: FinalPlan;
+}

@@ -3,7 +3,7 @@
 import { HOLD_STATES } from '../../machines/hold.machine.js';
 import type { HoldHistory } from '../../machines/hold-types.js';
 import {
-  countHoldsByStateAndCurrency,
+  countExchangesByOutcome, countHoldsByStateAndCurrency,
   type CurrencyTotals,
   listExchanges,
   type HoldGroup,
@@ -38,6 +38,8 @@ export interface HoldStats {
   reachingActBy: (CurrencyTotals & { within: string })[];
   /** Holds whose window closed with nothing captured, per currency. */
   expiredUncaptured: CurrencyTotals[];
+  /** Reauthorization attempts (extensions and adjustments) by how the gateway answered. */
+  extensions: { outcome: string; count: number }[];
 }
 
 /** The reads of one API instance. */
@@ -121,7 +123,8 @@ export class HoldQueries {
       for (const totals of await sumOpenHoldsDueBy(db, at + horizon.ms, this.engine.policy.leadTimeMs)) reachingActBy.push({ within: horizon.label, ...totals });
     }
     const expiredUncaptured = byState.filter((row) => row.state === 'expired').map(({ currency, count, amount }) => ({ currency, count, amount }));
-    return { at, byState, reachingActBy, expiredUncaptured };
+    const extensions = await countExchangesByOutcome(db, 'reauthorize');
+    return { at, byState, reachingActBy, expiredUncaptured, extensions };
   }
 }
 

@@ -4,10 +4,10 @@
 import type { HoldEvent, OnExpiry } from '../../machines/hold.machine.js';
 import { type Refusal, remainingAmount } from '../../machines/hold-rules.js';
 import { refusalFor, type CommandRefusal } from '../../machines/refusal.js';
-import { callerCaptureKey, captureKey, MAX_CALLER_KEY_LENGTH, voidKey } from '../../machines/idempotency-keys.js';
+import { callerCaptureKey, captureKey, MAX_CALLER_KEY_LENGTH, reauthorizeKey, voidKey } from '../../machines/idempotency-keys.js';
 import type { Actor, Hold } from '../../machines/hold-types.js';
 import { stepHold } from '../../machines/hold-step.js';
-import { nextActionAt } from '../../machines/next-action.js';
+import { extensionDeadline, nextActionAt } from '../../machines/next-action.js';
 import { writeAtomically } from '../../db/connection.js';
 import type { StoredHold } from '../../db/stored-hold.js';
 import { findHold, findHoldByIdempotencyKey, findHoldIdByGatewayRef, hasApprovedExchange, insertHold, insertTransition } from '../../db/holds.repository.js';
@@ -29,8 +29,8 @@ import {
   InvalidTransitionError,
   ValidationError,
 } from '../errors.js';
-import { checkKey, checkMetadata, checkOnExpiry, checkResolution } from './input-checks.js';
-import type { AuthorizeInput, CaptureOptions, ResolveInput, TrackInput } from './api-types.js';
+import { checkKey, checkMetadata, checkOnExpiry, checkPlan, checkResolution } from './input-checks.js';
+import type { AuthorizeInput, CaptureOptions, ExtendOptions, ResolveInput, SetOnExpiryOptions, TrackInput } from './api-types.js';
 
 // A gateway authorization time this far ahead of our clock is refused as a typo, not trusted.
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -254,20 +254,96 @@ export class HoldWrites {
     return unwrap(await this.engine.perform(inFlight, this.actor, { resumed: false }));
   }
 
-  async setOnExpiry(id: string, onExpiry: OnExpiry, options: { amount?: number | null; actBy?: number | null } = {}): Promise<Hold> {
-    checkOnExpiry(onExpiry);
+  async setOnExpiry(id: string, onExpiry: OnExpiry, options: SetOnExpiryOptions = {}): Promise<Hold> {
+    checkPlan(onExpiry);
     const hold = await requireHold(this.engine, id);
+    const next = await this.commitPlan(hold, onExpiry, options);
+    return this.engine.view(next);
+  }
+
+  // Checks and commits a plan (no gateway call). An extend plan follows the lead-time policy: an own
+  // actBy would leave the reauthorization and its fallback no known room, so it is cleared.
+  private async commitPlan(hold: StoredHold, onExpiry: OnExpiry, options: SetOnExpiryOptions): Promise<StoredHold> {
     const amount = options.amount ?? null;
     if (amount !== null) assertPositiveMinorUnits(amount, 'on-expiry amount');
-    const event: HoldEvent = { type: 'SET_ON_EXPIRY', onExpiry, amount, at: this.engine.clock.now() };
+    const extend = onExpiry === 'extend';
+    const fallback = extend ? checkOnExpiry(options.fallback ?? 'void') : undefined;
+    if (extend && options.actBy !== undefined && options.actBy !== null) {
+      throw new ValidationError('INVALID_ACT_BY', `hold ${hold.id}: an extend plan acts at expiresAt − the lead time; it takes no own actBy`, { holdId: hold.id });
+    }
+    const holdUntil = extend ? (options.holdUntil ?? null) : null;
+    // Half the lead time is the reauthorization's, half the fallback's: each half must hold the first retries.
+    const room = minimumLeadTimeMs(0);
+    if (extend && Math.floor(this.engine.policy.leadTimeMs / 2) < room) {
+      throw new ValidationError(
+        'LEAD_TIME_TOO_SHORT',
+        `hold ${hold.id}: an extend plan splits the lead time between the reauthorization and its fallback; ${formatDurationExact(this.engine.policy.leadTimeMs)} leaves neither ${formatDurationExact(room)}; configure a lead time of at least ${formatDurationExact(2 * room)}`,
+        { holdId: hold.id },
+      );
+    }
+    const event: HoldEvent = { type: 'SET_ON_EXPIRY', onExpiry, amount, at: this.engine.clock.now(), ...(extend ? { holdUntil, ...(fallback ? { fallback } : {}) } : {}) };
     throwRefusal(hold, refusalFor(hold.state, hold.context, event));
     if (options.actBy !== undefined && options.actBy !== null) checkOwnActBy(hold, options.actBy);
-    if (onExpiry === 'capture' && this.engine.hasGateway(hold.gateway)) {
-      requireCapturable(this.engine.gateway(hold.gateway).capabilities.captureNeedsSubscription, hold);
+    if (this.engine.hasGateway(hold.gateway)) {
+      const gateway = this.engine.gateway(hold.gateway);
+      if (extend) requireReauthorization(gateway.reauthorize !== undefined, hold);
+      if (onExpiry === 'capture' || fallback === 'capture') requireCapturable(gateway.capabilities.captureNeedsSubscription, hold);
     }
-    const ownActBy = options.actBy === undefined ? {} : { ownActBy: options.actBy };
+    const ownActBy = extend ? { ownActBy: null } : options.actBy === undefined ? {} : { ownActBy: options.actBy };
     const { hold: next } = await this.engine.commit(hold, event, this.actor, { facts: { onExpiryExplicit: true, ...ownActBy } });
-    return this.engine.view(next);
+    return next;
+  }
+
+  /**
+   * Reauthorizes the hold now (keeping its amount, or raising it to `amount`, the new authorized
+   * total) and, with `holdUntil`, sets the extend plan so the sweeper keeps extending until then.
+   */
+  async extend(id: string, options: ExtendOptions = {}): Promise<Hold> {
+    let hold = await requireHold(this.engine, id);
+    const gateway = this.engine.gateway(hold.gateway);
+    requireReauthorization(gateway.reauthorize !== undefined, hold);
+    if (options.holdUntil !== undefined) {
+      const fallback = options.fallback ?? (hold.context.onExpiry === 'extend' ? hold.context.fallback : 'void');
+      hold = await this.commitPlan(hold, 'extend', { holdUntil: options.holdUntil, fallback });
+    }
+    return this.reauthorize(hold, options.amount ?? hold.context.amount, 'extend');
+  }
+
+  /** Changes the authorized amount before capture by a reauthorization for the new total. */
+  async adjust(id: string, options: { amount: number }): Promise<Hold> {
+    const hold = await requireHold(this.engine, id);
+    assertPositiveMinorUnits(options?.amount, 'adjusted amount');
+    const gateway = this.engine.gateway(hold.gateway);
+    if (options.amount === hold.context.amount) return this.engine.view(hold);
+    if (options.amount < hold.context.amount) {
+      throw new ValidationError(
+        'ADJUSTMENT_NOT_SUPPORTED',
+        `hold ${id}: lowering an authorization needs a replacement authorization, which holdfast does not make yet; capture the lower amount instead (a partial capture releases the rest)`,
+        { holdId: id },
+      );
+    }
+    requireReauthorization(gateway.reauthorize !== undefined, hold, 'adjust');
+    return this.reauthorize(hold, options.amount, 'adjust');
+  }
+
+  // Commits the reauthorization intent (key, deadline) and sends it: the new total must not be lower.
+  private async reauthorize(hold: StoredHold, total: number, verb: 'extend' | 'adjust'): Promise<Hold> {
+    assertPositiveMinorUnits(total, 'amount');
+    if (total < hold.context.amount) {
+      throw new ValidationError('ADJUSTMENT_NOT_SUPPORTED', `hold ${hold.id}: a reauthorization can keep or raise the authorized ${formatAmount(hold.context.amount, hold.currency)} ${hold.currency}, not lower it`, { holdId: hold.id });
+    }
+    const now = this.engine.clock.now();
+    const deadline = hold.expiresAt === null ? now : extensionDeadline(hold.expiresAt, this.engine.policy.leadTimeMs);
+    const event: HoldEvent = {
+      type: 'EXTEND',
+      amount: total - hold.context.amount,
+      idempotencyKey: reauthorizeKey(hold.id, hold.context.reauthorizeAttempts + 1),
+      deadline,
+      at: now,
+    };
+    throwRefusal(hold, refusalFor(hold.state, hold.context, event));
+    const { hold: inFlight } = await this.engine.commit(hold, event, this.actor, { detail: { by: verb } });
+    return unwrap(await this.engine.perform(inFlight, this.actor, { resumed: false }));
   }
 
   async resolve(id: string, input: ResolveInput): Promise<Hold> {
@@ -313,6 +389,8 @@ function throwRefusal(hold: StoredHold, refusal: CommandRefusal | null): void {
       throw new CaptureNotAllowedError(refusal.code, id, refusal.amounts ? exceedsText(refusal.amounts, hold.currency) : refusal.message);
     case 'INVALID_RESOLUTION':
       throw new ValidationError('INVALID_RESOLUTION', `hold ${id}: ${refusal.message}`, { holdId: id });
+    case 'INVALID_HOLD_UNTIL':
+      throw new ValidationError('INVALID_HOLD_UNTIL', `hold ${id}: ${refusal.message}`, { holdId: id });
     default: {
       const never: never = refusal;
       throw new Error(`unhandled refusal ${JSON.stringify(never)}`);
@@ -335,6 +413,16 @@ function checkOwnActBy(hold: StoredHold, actBy: number): void {
     throw new ValidationError(
       'INVALID_ACT_BY',
       `hold ${hold.id}: actBy ${new Date(actBy).toISOString()} leaves no time to act before the authorization expires at ${new Date(hold.expiresAt).toISOString()}; choose a time at least ${formatDurationExact(room)} earlier`,
+      { holdId: hold.id },
+    );
+  }
+}
+
+function requireReauthorization(supported: boolean, hold: StoredHold, verb = 'extend'): void {
+  if (!supported) {
+    throw new ValidationError(
+      'EXTENSION_NOT_SUPPORTED',
+      `hold ${hold.id}: ${hold.gateway} cannot reauthorize an authorization, so holdfast cannot ${verb} it (a replacement authorization on a stored card is not built yet); choose capture or void`,
       { holdId: hold.id },
     );
   }

@@ -19,8 +19,8 @@ import { registerEngine } from './internals.js';
 
 export type { HoldHistory, HoldStats };
 
-export type { AuthorizeInput, CaptureOptions, HoldPage, ListOptions, OpenHoldfastOptions, ResolveInput, TrackInput } from './api-types.js';
-import type { AuthorizeInput, CaptureOptions, HoldPage, ListOptions, OpenHoldfastOptions, ResolveInput, TrackInput } from './api-types.js';
+export type { AuthorizeInput, CaptureOptions, ExtendOptions, HoldPage, ListOptions, OpenHoldfastOptions, ResolveInput, SetOnExpiryOptions, TrackInput } from './api-types.js';
+import type { AuthorizeInput, CaptureOptions, ExtendOptions, HoldPage, ListOptions, OpenHoldfastOptions, ResolveInput, SetOnExpiryOptions, TrackInput } from './api-types.js';
 
 /** The embedded holdfast API. */
 export interface Holdfast {
@@ -29,7 +29,11 @@ export interface Holdfast {
   capture(id: string, options?: CaptureOptions): Promise<Hold>;
   void(id: string): Promise<Hold>;
   /** The plan at actBy; `actBy` gives the hold its own actBy (null: back to expiresAt − the lead time). */
-  setOnExpiry(id: string, onExpiry: OnExpiry, options?: { amount?: number | null; actBy?: number | null }): Promise<Hold>;
+  setOnExpiry(id: string, onExpiry: OnExpiry, options?: SetOnExpiryOptions): Promise<Hold>;
+  /** Reauthorizes the hold now (keeping or raising its amount); with holdUntil, keeps extending it until then. */
+  extend(id: string, options?: ExtendOptions): Promise<Hold>;
+  /** Raises the authorized amount before capture by a reauthorization for the new total. */
+  adjust(id: string, options: { amount: number }): Promise<Hold>;
   /** Records how a hold that needs attention ended, as an operator read it from the gateway's console. */
   resolve(id: string, input: ResolveInput): Promise<Hold>;
   /** Sends a hold's in-flight call again now, under its idempotency key (an operator's retry). */
@@ -98,7 +102,9 @@ class HoldfastApi implements Holdfast {
   async track(input: TrackInput) { this.open(); return this.writes.track(input); }
   async capture(id: string, options?: CaptureOptions) { this.open(); return this.writes.capture(id, options); }
   async void(id: string) { this.open(); return this.writes.void(id); }
-  async setOnExpiry(id: string, onExpiry: OnExpiry, options?: { amount?: number | null; actBy?: number | null }) { this.open(); return this.writes.setOnExpiry(id, onExpiry, options); }
+  async setOnExpiry(id: string, onExpiry: OnExpiry, options?: SetOnExpiryOptions) { this.open(); return this.writes.setOnExpiry(id, onExpiry, options); }
+  async extend(id: string, options?: ExtendOptions) { this.open(); return this.writes.extend(id, options); }
+  async adjust(id: string, options: { amount: number }) { this.open(); return this.writes.adjust(id, options); }
   async resolve(id: string, input: ResolveInput) { this.open(); return this.writes.resolve(id, input); }
   async retry(id: string) { this.open(); return this.writes.retry(id); }
   async get(id: string) { this.open(); return this.queries.get(id); }

@@ -1,12 +1,24 @@
 // Checks of caller input that no machine rule covers: shapes of keys, plans, resolutions, metadata.
-import type { OnExpiry, Resolution } from '../../machines/hold.machine.js';
+import type { FinalPlan, OnExpiry, Resolution } from '../../machines/hold.machine.js';
 import { findPans } from '../gateways/redact.js';
 import { ValidationError } from '../errors.js';
 
-/** The plan, or INVALID_ON_EXPIRY. */
-export function checkOnExpiry(value: unknown): OnExpiry {
+/** A plan an authorization starts with (capture or void), or INVALID_ON_EXPIRY. */
+export function checkOnExpiry(value: unknown): FinalPlan {
+  if (value === 'extend') {
+    throw new ValidationError('INVALID_ON_EXPIRY', 'an extend plan is set once the hold is authorized: setOnExpiry(id, "extend", { holdUntil }) or extend(id, { holdUntil })');
+  }
   if (value !== 'capture' && value !== 'void') {
     throw new ValidationError('INVALID_ON_EXPIRY', `on-expiry must be capture or void, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Any plan (capture, void or extend), or INVALID_ON_EXPIRY. */
+export function checkPlan(value: unknown): OnExpiry {
+  if (value === 'extend') return value;
+  if (value !== 'capture' && value !== 'void') {
+    throw new ValidationError('INVALID_ON_EXPIRY', `on-expiry must be capture, void or extend, got ${JSON.stringify(value)}`);
   }
   return value;
 }

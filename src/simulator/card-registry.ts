@@ -23,6 +23,8 @@ export interface CardProfile {
   cardType?: CardType;
   declineAuthorization?: IssuerDecline;
   declineCapture?: IssuerDecline;
+  /** The issuer refuses reauthorizations of this card's authorizations. */
+  declineReauthorization?: IssuerDecline;
   /** Partial approval: approve at most this many minor units. */
   approveUpTo?: number;
   /** Partial approval: approve this share of the request, in basis points (5000 = half). */
@@ -35,6 +37,7 @@ export interface ResolvedCard {
   cardType: CardType;
   declineAuthorization: IssuerDecline | null;
   declineCapture: IssuerDecline | null;
+  declineReauthorization: IssuerDecline | null;
   approveUpTo: number | null;
   approveBps: number | null;
 }
@@ -103,6 +106,7 @@ function resolve(pan: string, p: CardProfile): ResolvedCard {
     cardType: p.cardType ?? 'credit',
     declineAuthorization: p.declineAuthorization ?? null,
     declineCapture: p.declineCapture ?? null,
+    declineReauthorization: p.declineReauthorization ?? null,
     approveUpTo: p.approveUpTo ?? null,
     approveBps: p.approveBps ?? null,
   };

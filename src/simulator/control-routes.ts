@@ -37,7 +37,7 @@ const Profile = z.object({
 const Fault = z.object({
   kind: z.enum(ALL_FAULT_KINDS as [FaultSpec['kind'], ...FaultSpec['kind'][]]),
   gateway: z.enum(['kushki', 'paycertify']).optional(),
-  operation: z.enum(['authorize', 'capture', 'void']).optional(),
+  operation: z.enum(['authorize', 'capture', 'void', 'reauthorize']).optional(),
   times: z.int().positive().optional(),
   status: z.int().min(400).max(599).optional(),
   delayMs: z.int().nonnegative().optional(),

@@ -161,6 +161,61 @@ export function kushkiCapture(req: SimRequest, state: SimState): SimReply {
   };
 }
 
+/**
+ * POST /card/v1/reauthorization — the ORIGINAL authorization's ticketNumber and an amount to add (all
+ * zero: only extend). The window restarts now. Refused once the authorization was captured, voided or
+ * expired (a reauthorization cannot revive lapsed funds). The wire shape is holdfast's assumption,
+ * unverified against Kushki (src/gateways/kushki/REAUTHORIZATION.md).
+ */
+export function kushkiReauthorize(req: SimRequest, state: SimState): SimReply {
+  if (!authorized(req, state)) return K004;
+  const body = (req.json ?? {}) as Record<string, unknown>;
+  const ticket = body.ticketNumber;
+  if (typeof ticket !== 'string' || !/^\d+$/.test(ticket)) return k001('ticketNumber debe ser una cadena de dígitos');
+  const amount = amountOrZero(body.amount);
+  if (amount === null) return k001();
+  const auth = state.ledger.authorization(ticket);
+  if (auth === undefined || auth.gateway !== 'kushki') return k001(`no existe la transacción ${ticket}`);
+  if (amount.currency !== auth.currency) return k001(`la moneda ${amount.currency} no coincide con ${auth.currency}`);
+  const now = state.clock.now();
+  if (auth.status !== 'authorized') return k001('la transacción no está autorizada');
+  if (now >= auth.expiresAt) return k001('la autorización expiró');
+  const card = state.cardOf.get(ticket);
+  if (card?.declineReauthorization) return { status: 400, body: { ...card.declineReauthorization } };
+  const reauthTicket = state.tickets.next();
+  state.ledger.recordReauthorization(ticket, reauthTicket, amount.total, now, expiresAtFor(state.settings, 'kushki', auth.cardType, now), req.idempotencyKey);
+  return {
+    status: 201,
+    body: {
+      ticketNumber: reauthTicket,
+      details: {
+        approvedTransactionAmount: major(amount.total, amount.currency),
+        requestAmount: major(amount.total, amount.currency),
+        responseCode: '000',
+        responseText: 'Transacción aprobada',
+        currencyCode: amount.currency,
+        amount: { ...amount.wire },
+        created: created(state),
+        preauthTicketNumber: ticket,
+        ticketNumber: reauthTicket,
+        transactionStatus: 'APPROVAL',
+        transactionType: 'REAUTHORIZATION',
+      },
+    },
+  };
+}
+
+// A reauthorization may add nothing: an all-zero amount object is valid there.
+function amountOrZero(value: unknown): { total: number; currency: string; wire: WireAmount } | null {
+  const found = amountOf(value);
+  if (found !== null) return found;
+  if (value === null || typeof value !== 'object') return null;
+  const a = value as Record<string, unknown>;
+  const zero = ['subtotalIva', 'subtotalIva0', 'iva', 'ice'].every((k) => (a[k] ?? 0) === 0);
+  if (!zero || typeof a.currency !== 'string') return null;
+  return { total: 0, currency: a.currency, wire: { subtotalIva: 0, subtotalIva0: 0, iva: 0, ice: 0, currency: a.currency } };
+}
+
 /** DELETE /v1/charges/:ticketNumber — only while authorized (strict); later it would be a refund. */
 export function kushkiVoid(req: SimRequest, state: SimState): SimReply {
   if (!authorized(req, state)) return K004;

@@ -32,6 +32,10 @@ function kushkiTicket(body: Record<string, unknown>, bodyText: string): string |
   return null;
 }
 
+function currencyOf(value: unknown): string | null {
+  return value !== null && typeof value === 'object' && typeof (value as Record<string, unknown>).currency === 'string' ? String((value as Record<string, unknown>).currency) : null;
+}
+
 /** Extracts the target, amount and digest of a gateway request (route params come from the path). */
 export function requestFacts(
   gateway: SimGateway,
@@ -44,8 +48,10 @@ export function requestFacts(
   const body = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
   const bodySha256 = bodyDigest(bodyText);
   if (gateway === 'kushki') {
-    const authorizationRef = operation === 'authorize' ? null : operation === 'capture' ? kushkiTicket(body, bodyText) : (params.ticketNumber ?? null);
+    const authorizationRef = operation === 'authorize' ? null : operation === 'capture' || operation === 'reauthorize' ? kushkiTicket(body, bodyText) : (params.ticketNumber ?? null);
     const amount = body.amount === undefined ? null : amountOf(body.amount);
+    const zeroCurrency = operation === 'reauthorize' && amount === null ? currencyOf(body.amount) : null;
+    if (zeroCurrency !== null) return { authorizationRef, amount: 0, currency: zeroCurrency, bodySha256 };
     return { authorizationRef, amount: amount?.total ?? null, currency: amount?.currency ?? null, bodySha256 };
   }
   const authorizationRef = operation === 'authorize' ? null : (params.id ?? null);

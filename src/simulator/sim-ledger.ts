@@ -6,7 +6,7 @@
 import type { CardType } from '../gateways/types.js';
 
 export type SimGateway = 'kushki' | 'paycertify';
-export type SimOperation = 'authorize' | 'capture' | 'void';
+export type SimOperation = 'authorize' | 'capture' | 'void' | 'reauthorize';
 
 /** One capture or void that took effect. */
 export interface SimEffect {
@@ -43,6 +43,8 @@ export interface SimAuthorization {
   expiresAt: number;
   captures: SimEffect[];
   voids: SimEffect[];
+  /** Reauthorizations that took effect: each added its amount and restarted the window. */
+  reauthorizations: SimEffect[];
 }
 
 /** What really happened to one authorization's money, for a verdict against a hold's final state. */
@@ -112,7 +114,7 @@ export class SimLedger {
   /** How many captures and voids took effect on an authorization at or after its expiresAt. */
   effectsAfterExpiry(ref: string): number {
     const auth = this.byRef.get(ref);
-    return auth === undefined ? 0 : [...auth.captures, ...auth.voids].filter((e) => e.afterExpiry).length;
+    return auth === undefined ? 0 : [...auth.captures, ...auth.voids, ...auth.reauthorizations].filter((e) => e.afterExpiry).length;
   }
 
   /** True when anything took effect on an authorization at or after its expiresAt. */
@@ -165,8 +167,8 @@ export class SimLedger {
   }
 
   /** Records an approved authorization. */
-  recordAuthorization(auth: Omit<SimAuthorization, 'captures' | 'voids' | 'status'>, idempotencyKey: string | null): SimAuthorization {
-    const record: SimAuthorization = { ...auth, status: 'authorized', captures: [], voids: [] };
+  recordAuthorization(auth: Omit<SimAuthorization, 'captures' | 'voids' | 'reauthorizations' | 'status'>, idempotencyKey: string | null): SimAuthorization {
+    const record: SimAuthorization = { ...auth, status: 'authorized', captures: [], voids: [], reauthorizations: [] };
     this.byRef.set(auth.ref, record);
     this.push({ at: auth.authorizedAt, gateway: auth.gateway, kind: 'authorize', authorizationRef: auth.ref, effectRef: auth.ref, amount: auth.authorizedAmount, currency: auth.currency, idempotencyKey, afterExpiry: false });
     return clone(record);
@@ -178,6 +180,19 @@ export class SimLedger {
     const effect = this.push({ at, gateway: auth.gateway, kind: 'capture', authorizationRef: ref, effectRef, amount, currency: auth.currency, idempotencyKey, afterExpiry: at >= auth.expiresAt });
     auth.captures.push(effect);
     auth.status = 'captured';
+    return { ...effect };
+  }
+
+  /**
+   * Records a reauthorization that took effect: `amount` is added to the authorized total and the
+   * authorization now expires at `expiresAt` (the window restarted at `at`).
+   */
+  recordReauthorization(ref: string, effectRef: string, amount: number, at: number, expiresAt: number, idempotencyKey: string | null): SimEffect {
+    const auth = this.mustGet(ref);
+    const effect = this.push({ at, gateway: auth.gateway, kind: 'reauthorize', authorizationRef: ref, effectRef, amount, currency: auth.currency, idempotencyKey, afterExpiry: at >= auth.expiresAt });
+    auth.reauthorizations.push(effect);
+    auth.authorizedAmount += amount;
+    auth.expiresAt = expiresAt;
     return { ...effect };
   }
 
@@ -204,5 +219,5 @@ export class SimLedger {
 }
 
 function clone(auth: SimAuthorization): SimAuthorization {
-  return { ...auth, captures: auth.captures.map((c) => ({ ...c })), voids: auth.voids.map((v) => ({ ...v })) };
+  return { ...auth, captures: auth.captures.map((c) => ({ ...c })), voids: auth.voids.map((v) => ({ ...v })), reauthorizations: auth.reauthorizations.map((r) => ({ ...r })) };
 }

@@ -12,7 +12,7 @@ import { alreadyDoneReply, keyReusedReply, rateLimitedReply, type RawReply, serv
 import { BEFORE_COMMIT_KINDS, FaultPlan } from './fault-plan.js';
 import { loopTurns, readBody, SETTLE_TURNS, sendJson, sendText, tryParseJson } from './http-io.js';
 import { IdempotencyStore } from './idempotency-store.js';
-import { kushkiAuthorize, kushkiCapture, kushkiVoid } from './kushki-routes.js';
+import { kushkiAuthorize, kushkiCapture, kushkiReauthorize, kushkiVoid } from './kushki-routes.js';
 import { paycertifyAuth, paycertifyCapture, paycertifyVoid } from './paycertify-routes.js';
 import { requestFacts } from './request-facts.js';
 import { RequestLog, type SimRequestLogEntry } from './request-log.js';
@@ -95,6 +95,7 @@ interface Route {
 const ROUTES: Route[] = [
   { gateway: 'kushki', operation: 'authorize', method: 'POST', pattern: /^\/subscriptions\/v1\/card\/(?<subscriptionId>[^/]+)\/authorize$/, handler: kushkiAuthorize },
   { gateway: 'kushki', operation: 'capture', method: 'POST', pattern: /^\/subscriptions\/v1\/card\/(?<subscriptionId>[^/]+)\/capture$/, handler: kushkiCapture },
+  { gateway: 'kushki', operation: 'reauthorize', method: 'POST', pattern: /^\/card\/v1\/reauthorization$/, handler: kushkiReauthorize },
   { gateway: 'kushki', operation: 'void', method: 'DELETE', pattern: /^\/v1\/charges\/(?<ticketNumber>[^/]+)$/, handler: kushkiVoid },
   { gateway: 'paycertify', operation: 'authorize', method: 'POST', pattern: /^\/api\/transactions\/auth$/, handler: paycertifyAuth },
   { gateway: 'paycertify', operation: 'capture', method: 'POST', pattern: /^\/api\/transactions\/(?<id>[^/]+)\/capture$/, handler: paycertifyCapture },

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { HoldState } from '../../machines/hold.machine.js';
 import { planFor, type Plan } from '../../machines/sweep-plan.js';
-import { effectiveActBy } from '../../machines/next-action.js';
-import { captureKey, voidKey } from '../../machines/idempotency-keys.js';
+import { effectiveActBy, extensionDeadline } from '../../machines/next-action.js';
+import { captureKey, reauthorizeKey, voidKey } from '../../machines/idempotency-keys.js';
 import type { Hold } from '../../machines/hold-types.js';
 import type { StoredHold } from '../../db/stored-hold.js';
 import { findHold } from '../../db/holds.repository.js';
@@ -175,7 +175,8 @@ class Pipeline {
         // that cannot come due again in this pass are forgotten, so memory stays flat.
         const id = item.holdId;
         if (item.outcome === 'approved' || item.outcome === 'expired' || item.outcome === 'flagged') this.attempts.delete(id);
-        else if (item.outcome !== 'declined' || item.action !== 'capture') this.attempts.set(id, 2);
+        // A declined extension likewise earns its fallback in the same pass.
+        else if (item.outcome !== 'declined' || (item.action !== 'capture' && item.action !== 'extend')) this.attempts.set(id, 2);
         this.options.onProgress?.(this.done, this.claimed);
       } finally {
         this.active--;
@@ -272,11 +273,14 @@ function claimedLease(c: ClaimedHold): { id: string; epoch: number } {
   return c.ok ? { id: c.hold.id, epoch: c.hold.leaseEpoch } : { id: c.row.id, epoch: Number(c.row.lease_epoch) };
 }
 
-function planOf(hold: StoredHold, now: number, leadTimeMs: number): Plan {
+function planOf(hold: StoredHold, now: number, leadTimeMs: number, engine?: HoldEngine): Plan {
   // Only an authorizing hold is re-sent from its stored request; a request that carried a card cannot be.
   const canResendAuthorize = hold.state === 'authorizing' && !parseAuthorizeRequest(hold.authorizeRequest).hasCard;
   const actBy = effectiveActBy(hold.ownActBy, hold.expiresAt, leadTimeMs);
-  return planFor({ state: hold.state, context: hold.context, actBy, canResendAuthorize }, now);
+  // A dry run (no engine) assumes the gateway can reauthorize; a real pass asks the configured one.
+  const canReauthorize = engine === undefined || (engine.hasGateway(hold.gateway) && engine.gateway(hold.gateway).reauthorize !== undefined);
+  const deadline = hold.expiresAt === null ? null : extensionDeadline(hold.expiresAt, leadTimeMs);
+  return planFor({ state: hold.state, context: hold.context, actBy, canResendAuthorize, canReauthorize, extensionDeadline: deadline }, now);
 }
 
 function dryItem(claimed: ClaimedHold, now: number, leadTimeMs: number): SweepItem {
@@ -305,14 +309,14 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
   const epoch = hold.leaseEpoch;
   const keep = { epoch, release: false };
   const done = { epoch, release: true };
-  const plan = planOf(hold, now, engine.policy.leadTimeMs);
+  const plan = planOf(hold, now, engine.policy.leadTimeMs, engine);
   const finish = (outcome: SweepOutcome, after: Hold | StoredHold | null, message?: string): SweepItem => ({
     ...item(hold, plan, outcome, after?.state ?? null, performance.now() - started),
     ...(message === undefined ? {} : { message }),
   });
   const releaseOnly = () => writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, hold.id, owner, epoch) }]);
   try {
-    if ((plan.kind === 'capture' || plan.kind === 'void' || plan.kind === 'retry') && !engine.hasGateway(hold.gateway)) {
+    if ((plan.kind === 'capture' || plan.kind === 'void' || plan.kind === 'retry' || plan.kind === 'extend') && !engine.hasGateway(hold.gateway)) {
       // Another sweeper (one that has this gateway configured) must act; nothing is written here.
       engine.logger.error({ holdId: hold.id, gateway: hold.gateway }, 'due hold for a gateway this sweeper does not have');
       await releaseOnly();
@@ -325,6 +329,8 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
       case 'expire': {
         const { hold: next } = await engine.commit(hold, { type: 'EXPIRE', at: now }, 'sweeper', { fence: done });
         crashPoint('after-result');
+        // An extension still open at its deadline is abandoned for the fallback plan (due at once).
+        if (next.state === 'authorized') return finish('declined', next, next.context.lastError?.message);
         return finish(next.state === 'needs_attention' ? 'flagged' : 'expired', next);
       }
       case 'flag': {
@@ -339,6 +345,15 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
           plan.kind === 'capture'
             ? ({ type: 'CAPTURE', amount: plan.amount, final: true, idempotencyKey: captureKey(hold.id, captureCount + 1), at: now } as const)
             : ({ type: 'VOID', idempotencyKey: voidKey(hold.id, captureCount), at: now } as const);
+        const { hold: inFlight } = await engine.commit(hold, event, 'sweeper', { fence: keep });
+        crashPoint('after-intent');
+        const result = await engine.perform(inFlight, 'sweeper', { resumed: false, fence: done, callSlot });
+        crashPoint('after-result');
+        return finish(result.outcome, result.stored, result.error?.message);
+      }
+      case 'extend': {
+        const key = reauthorizeKey(hold.id, hold.context.reauthorizeAttempts + 1);
+        const event = { type: 'EXTEND', amount: 0, idempotencyKey: key, deadline: plan.deadline, at: now } as const;
         const { hold: inFlight } = await engine.commit(hold, event, 'sweeper', { fence: keep });
         crashPoint('after-intent');
         const result = await engine.perform(inFlight, 'sweeper', { resumed: false, fence: done, callSlot });

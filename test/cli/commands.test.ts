@@ -158,7 +158,7 @@ describe('show', () => {
     const result = await showCommand(h.hf, { holdId: hold.id });
     expect(result.history.transitions.map((t) => t.to)).toEqual(['authorizing', 'authorized']);
     const json = holdDetailToJson(result.hold, result.history);
-    expect(Object.keys(json)).toEqual([...Object.keys(holdToJson(hold)), 'transitions', 'exchanges']);
+    expect(Object.keys(json)).toEqual([...Object.keys(holdToJson(hold)), 'holdUntil', 'fallback', 'authorizations', 'transitions', 'exchanges']);
     expect(json.transitions[0]).toEqual({ from: null, to: 'authorizing', event: 'AUTHORIZE', actor: 'api', at: new Date(T0).toISOString(), detail: null });
     expect(json.exchanges).toHaveLength(1);
     expect(json.exchanges[0]).toMatchObject({ operation: 'authorize', httpStatus: 201, outcome: 'approved', at: new Date(T0).toISOString() });
@@ -239,7 +239,7 @@ describe('stats', () => {
   });
 
   it('is empty on an empty database', async () => {
-    expect(await statsCommand(h.hf)).toEqual({ at: T0, byState: [], reachingActBy: [], expiredUncaptured: [] });
+    expect(await statsCommand(h.hf)).toEqual({ at: T0, byState: [], reachingActBy: [], expiredUncaptured: [], extensions: [] });
   });
 });
 
@@ -258,5 +258,16 @@ describe('a gateway this process does not have', () => {
       expect([error.code, error.usage]).toEqual(['GATEWAY_NOT_CONFIGURED', true]);
     }
     expect(await other.get(hold.id)).toEqual(hold);
+  });
+});
+
+describe('extend and adjust on a gateway that cannot reauthorize', () => {
+  it('refuses the extend plan, extend and adjust with EXTENSION_NOT_SUPPORTED, and changes nothing', async () => {
+    const { extendCommand, adjustCommand } = await import('../../src/cli/commands/extend.js');
+    const hold = await authorize();
+    expect((await failure(onExpiryCommand(h.hf, { holdId: hold.id, plan: 'extend', until: '2026-01-20T00:00:00Z' }))).code).toBe('EXTENSION_NOT_SUPPORTED');
+    expect((await failure(extendCommand(h.hf, { holdId: hold.id }))).code).toBe('EXTENSION_NOT_SUPPORTED');
+    expect((await failure(adjustCommand(h.hf, { holdId: hold.id, amount: '70.00' }))).code).toBe('EXTENSION_NOT_SUPPORTED');
+    expect(await h.hf.get(hold.id)).toMatchObject({ onExpiry: 'void', amount: 6000, version: hold.version });
   });
 });

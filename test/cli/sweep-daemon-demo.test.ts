@@ -82,7 +82,14 @@ describe('holdfast demo', () => {
         ['order-1005', 'voided'],
         ['order-1006', 'declined'],
         ['order-1007', 'expired'],
+        ['order-1008', 'captured'],
       ]);
+      // The backordered order: extended twice (day 3 through the API, day 9 by the sweeper), captured on day 12.
+      const sofa = result.holds.find((h) => h.orderId === 'order-1008')!;
+      expect(sofa.authorizations.filter((a) => a.kind === 'reauthorization')).toHaveLength(2);
+      expect(sofa.capturedAmount).toBe(189_900);
+      expect(sofa.updatedAt - Date.UTC(2026, 2, 2, 9)).toBeGreaterThanOrEqual(12 * 86_400_000);
+      expect(sofa.updatedAt - Date.UTC(2026, 2, 2, 9)).toBeLessThan(13 * 86_400_000);
       expect(result.holds.find((h) => h.orderId === 'order-1006')).toMatchObject({ amount: 3000, currency: 'COP' });
       const text = out.join('\n');
       expect(text).toMatch(/An authorization hold reserves an amount/);

@@ -73,7 +73,7 @@ describe('stored snapshots', () => {
       const error = await call().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(HoldfastError);
       expect((error as HoldfastError).code).toBe('UNKNOWN_MACHINE_VERSION');
-      expect((error as Error).message).toMatch(/version 99.*understands versions up to 2/);
+      expect((error as Error).message).toMatch(/version 99.*understands versions up to 3/);
     }
     expect(h.fake.calls.capture + h.fake.calls.void).toBe(0);
   });
@@ -88,7 +88,7 @@ describe('stored snapshots', () => {
     const captured = await h.hf.capture(hold.id);
     expect(captured.state).toBe('captured');
     const after = new BetterSqlite3(h.dbPath);
-    expect(after.prepare('select machine_version from holds where id = ?').get(hold.id)).toEqual({ machine_version: 2 });
+    expect(after.prepare('select machine_version from holds where id = ?').get(hold.id)).toEqual({ machine_version: 3 });
     after.close();
   });
 

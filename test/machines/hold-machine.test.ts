@@ -53,6 +53,8 @@ const E = {
   RESOLVE_CAPTURED: { type: 'RESOLVE', resolution: 'captured', amount: 6000, reason: 'console shows a capture', at },
   RESOLVE_VOIDED: { type: 'RESOLVE', resolution: 'voided', amount: null, reason: 'console shows a void', at },
   RESOLVE_NOT_CAPTURED: { type: 'RESOLVE', resolution: 'not_captured', amount: null, reason: 'console shows nothing', at },
+  EXTEND: { type: 'EXTEND', amount: 0, idempotencyKey: 'k-reauth', deadline: EXPIRES_AT - 500, at },
+  REAUTHORIZED: { type: 'REAUTHORIZED', amount: 0, ref: 'r-1', reauthorizedAt: at, expiresAt: EXPIRES_AT + 600, at },
 } as const satisfies Record<string, HoldEvent>;
 type EventName = keyof typeof E;
 
@@ -74,6 +76,9 @@ const SAMPLES: Record<string, () => Snap> = {
   'needs_attention (capture)': () => run(start(), E.AUTHORIZED, E.CAPTURE, E.OUTCOME_UNKNOWN, E.FLAG),
   'needs_attention (void)': () => run(start(), E.AUTHORIZED, E.VOID, E.OUTCOME_UNKNOWN, E.EXPIRE),
   'needs_attention (authorize)': () => run(start(), E.OUTCOME_UNKNOWN, E.FLAG),
+  extending: () => run(start(), E.AUTHORIZED, E.EXTEND),
+  'extending (after unknown)': () => run(start(), E.AUTHORIZED, E.EXTEND, E.OUTCOME_UNKNOWN),
+  'needs_attention (reauthorize)': () => run(start(), E.AUTHORIZED, E.EXTEND, E.OUTCOME_UNKNOWN, E.FLAG),
 };
 
 // Where each (state, event) leads; an event missing from a row must be refused. Guards read the
@@ -94,7 +99,13 @@ function inFlight(self: HoldState, back: HoldState, approvedBy: EventName, appro
 const EXPECTED: Record<string, Partial<Record<EventName, HoldState>>> = {
   authorizing: { ...inFlight('authorizing', 'declined', 'AUTHORIZED', 'authorized', false) },
   'authorizing (after unknown)': { ...inFlight('authorizing', 'declined', 'AUTHORIZED', 'authorized', true) },
-  authorized: { CAPTURE: 'capturing', CAPTURE_PARTIAL: 'capturing', VOID: 'voiding', EXPIRE: 'expired', SET_ON_EXPIRY: 'authorized' },
+  authorized: { CAPTURE: 'capturing', CAPTURE_PARTIAL: 'capturing', VOID: 'voiding', EXPIRE: 'expired', SET_ON_EXPIRY: 'authorized', EXTEND: 'extending' },
+  extending: { ...inFlight('extending', 'authorized', 'REAUTHORIZED', 'authorized', false) },
+  'extending (after unknown)': { ...inFlight('extending', 'authorized', 'REAUTHORIZED', 'authorized', true) },
+  'needs_attention (reauthorize)': {
+    REAUTHORIZED: 'authorized', OPERATION_DECLINED: 'authorized', RETRY: 'extending',
+    RESOLVE_CAPTURED: 'captured', RESOLVE_VOIDED: 'voided', RESOLVE_NOT_CAPTURED: 'authorized',
+  },
   capturing: { ...inFlight('capturing', 'authorized', 'CAPTURE_APPROVED', 'captured', false), CAPTURE_APPROVED_PARTIAL: 'partially_captured' },
   'capturing (after unknown)': { ...inFlight('capturing', 'authorized', 'CAPTURE_APPROVED', 'captured', true), CAPTURE_APPROVED_PARTIAL: 'partially_captured' },
   'partially_captured (closed)': {},
@@ -338,5 +349,52 @@ describe('hold machine: guard boundaries', () => {
     expect(authorized().can({ type: 'SET_ON_EXPIRY', onExpiry: 'capture', amount: 6601, at })).toBe(false);
     expect(authorized().can({ type: 'SET_ON_EXPIRY', onExpiry: 'void', amount: 100, at })).toBe(false);
     expect(authorized().can({ type: 'SET_ON_EXPIRY', onExpiry: 'void', amount: null, at: EXPIRES_AT })).toBe(false);
+  });
+});
+
+describe('extending: a reauthorization of the same authorization', () => {
+  const extendPlan: HoldEvent = { type: 'SET_ON_EXPIRY', onExpiry: 'extend', amount: null, holdUntil: EXPIRES_AT * 3, fallback: 'capture', at };
+
+  it('applies an approval: amount added, the window restarted, the chain grows, the key cleared', () => {
+    const s = run(start(), E.AUTHORIZED, extendPlan, { ...E.EXTEND, amount: 1000 }, { ...E.REAUTHORIZED, amount: 1000 });
+    expect(s.value).toBe('authorized');
+    expect(s.context).toMatchObject({ amount: 7000, expiresAt: EXPIRES_AT + 600, pending: null, onExpiry: 'extend', fallback: 'capture' });
+    expect(s.context.reauthorizations).toEqual([{ kind: 'reauthorization', ref: 'r-1', amount: 1000, at, expiresAt: EXPIRES_AT + 600, previousExpiresAt: EXPIRES_AT }]);
+    // The 110 % capture limit follows the new authorized total.
+    expect(captureRefusal(s.context, 7700, at)).toBeNull();
+    expect(captureRefusal(s.context, 7701, at)?.code).toBe('AMOUNT_EXCEEDS_AUTHORIZED');
+  });
+
+  it('a declined reauthorization leaves the original on its fallback plan', () => {
+    const s = run(start(), E.AUTHORIZED, extendPlan, E.EXTEND, E.OPERATION_DECLINED);
+    expect(s.value).toBe('authorized');
+    expect(s.context).toMatchObject({ onExpiry: 'capture', amount: 6000, expiresAt: EXPIRES_AT, pending: null });
+    expect(s.context.lastError).toMatchObject({ code: '017', operation: 'reauthorize' });
+    // The next attempt gets a new key number: a key is never reused for another request.
+    expect(s.context.reauthorizeAttempts).toBe(1);
+  });
+
+  it('an open reauthorization at its deadline is abandoned for the fallback; at expiresAt it goes to an operator', () => {
+    const open = run(start(), E.AUTHORIZED, extendPlan, E.EXTEND, E.OUTCOME_UNKNOWN);
+    expect(open.can({ type: 'EXPIRE', at: EXPIRES_AT - 501 })).toBe(false);
+    const fallback = run(open, { type: 'EXPIRE', at: EXPIRES_AT - 500 });
+    expect(fallback.value).toBe('authorized');
+    expect(fallback.context).toMatchObject({ onExpiry: 'capture', pending: null, expiresAt: EXPIRES_AT, lastError: { code: 'EXTENSION_UNRESOLVED' } });
+    expect(run(open, { type: 'EXPIRE', at: EXPIRES_AT }).value).toBe('needs_attention');
+  });
+
+  it('refuses an extension whose deadline is not before expiresAt, or after a capture', () => {
+    const authorized = run(start(), E.AUTHORIZED);
+    expect(authorized.can({ ...E.EXTEND, deadline: EXPIRES_AT + 1 })).toBe(false);
+    expect(authorized.can({ ...E.EXTEND, deadline: at })).toBe(false);
+    expect(authorized.can({ ...E.EXTEND, amount: -1 })).toBe(false);
+    const partial = run(start(multi), E.AUTHORIZED, E.CAPTURE_PARTIAL, E.CAPTURE_APPROVED_PARTIAL);
+    expect(partial.can(E.EXTEND)).toBe(false);
+  });
+
+  it('refuses an approval for more than was asked or dated after the intent', () => {
+    const s = run(start(), E.AUTHORIZED, E.EXTEND);
+    expect(s.can({ ...E.REAUTHORIZED, amount: 1 })).toBe(false);
+    expect(s.can({ ...E.REAUTHORIZED, reauthorizedAt: at + 1 })).toBe(false);
   });
 });

@@ -102,6 +102,11 @@ const ORDERS: readonly DemoOrder[] = [
     open: ({ hf, start }) =>
       hf.track({ gateway: 'kushki', gatewayRef: '000123456789012345', amount: 2500, currency: 'USD', authorizedAt: start - 7 * DAY_MS + 30 * 60_000, cardType: 'debit', subscriptionId: 'sub-debit', orderId: 'order-1007' }),
   },
+  {
+    orderId: 'order-1008',
+    story: 'a backordered sofa on a debit card (7-day window) that ships on day 12: extended on day 3, again by the sweeper, captured on day 12',
+    open: ({ hf }) => hf.authorize({ gateway: 'kushki', subscriptionId: 'sub-eva-debit', amount: 189_900, currency: 'PEN', orderId: 'order-1008', onExpiry: 'capture' }),
+  },
 ];
 
 /** What people do by hand during the story. */
@@ -110,6 +115,10 @@ const ACTIONS: readonly DemoAction[] = [
   {
     day: 2, hour: 1, orderId: 'order-1002', says: 'shipped without one item: captured 100.00 PEN through the API, the rest released',
     run: ({ hf }, hold) => hf.capture(hold.id, { amount: 10000 }),
+  },
+  {
+    day: 3, hour: 1, orderId: 'order-1008', says: 'is backordered until day 12: reauthorized now, kept until then, captured at holdUntil',
+    run: ({ hf, start }, hold) => hf.extend(hold.id, { holdUntil: start + 12 * DAY_MS, fallback: 'capture' }),
   },
 ];
 
@@ -137,6 +146,7 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
     sim.cards.registerSubscription('sub-luis-debit', { cardType: 'debit' });
     sim.cards.registerSubscription('sub-rosa-debit', { cardType: 'debit' });
     sim.cards.registerSubscription('sub-omar-credit', { cardType: 'credit' });
+    sim.cards.registerSubscription('sub-eva-debit', { cardType: 'debit' });
     const ids = new Map<string, string>();
     for (const order of ORDERS) ids.set(order.orderId, (await order.open(ctx)).id);
     const current = () => Promise.all(ORDERS.map((order) => hf.get(ids.get(order.orderId)!)));
@@ -169,7 +179,7 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
     out(holdsTable(holds, style, clock.now()));
 
     const ledger = sim.ledger.snapshot();
-    const table = newTable(['order', 'gateway ref', 'authorized', 'captures', 'voids'], style, { align: ['left', 'left', 'right', 'left', 'left'] });
+    const table = newTable(['order', 'gateway ref', 'authorized', 'reauthorizations', 'captures', 'voids'], style, { align: ['left', 'left', 'right', 'left', 'left', 'left'] });
     let exactlyOnce = true;
     for (const auth of ledger.authorizations) {
       const hold = holds.find((h) => h.gatewayRef === auth.ref);
@@ -181,6 +191,7 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
         hold?.orderId ?? '',
         auth.ref,
         moneyText(auth.authorizedAmount, auth.currency),
+        auth.reauthorizations.map((r) => `at ${minute(r.at)}`).join('; ') || '—',
         auth.captures.map((c) => `${moneyText(c.amount, c.currency)} at ${minute(c.at)}`).join('; ') || '—',
         auth.voids.map((v) => `at ${minute(v.at)}`).join('; ') || '—',
       ]);

@@ -1,12 +1,22 @@
 // `holdfast show` for people: the hold, its journal, its gateway exchanges with redacted bodies.
 import type { ShowResult } from '../commands/show.js';
 import { holdText } from './hold-text.js';
+import { moneyText } from './money-text.js';
 import { newTable } from './table.js';
 import { type TerminalStyle } from './terminal-style.js';
 
 /** The hold, then its transitions and exchanges, oldest first. */
 export function holdDetailText({ hold, history }: ShowResult, style: TerminalStyle): string {
   const parts = [holdText(hold, style)];
+  // The chain of authorizations: the original, then each reauthorization that extended or adjusted it.
+  if (hold.authorizations.length > 1) {
+    const chain = newTable(['#', 'kind', 'reference', 'added', 'at', 'expires at'], style);
+    hold.authorizations.forEach((a, i) => {
+      chain.push([String(i + 1), a.kind, a.ref ?? '—', moneyText(a.amount, hold.currency), iso(a.at), iso(a.expiresAt)]);
+    });
+    parts.push(`${style.colors.bold('Authorizations')}
+${chain.toString()}`);
+  }
   const transitions = newTable(['at', 'from', 'to', 'event', 'actor'], style);
   for (const t of history.transitions) transitions.push([iso(t.at), t.from ?? '∅', t.to, t.event, t.actor]);
   parts.push(`${style.colors.bold('Transitions')}\n${transitions.toString()}`);

@@ -7,7 +7,12 @@ import { shortTime, timeLeftText } from './time-left.js';
 
 /** The hold's fields as a two-column table. */
 export function holdText(hold: Hold, style: TerminalStyle): string {
-  const plan = hold.onExpiry === 'capture' && hold.onExpiryAmount !== null ? `capture ${moneyText(hold.onExpiryAmount, hold.currency)}` : hold.onExpiry;
+  const plan =
+    hold.onExpiry === 'capture' && hold.onExpiryAmount !== null
+      ? `capture ${moneyText(hold.onExpiryAmount, hold.currency)}`
+      : hold.onExpiry === 'extend'
+        ? `extend until ${shortTime(hold.holdUntil)}, then ${hold.fallback ?? 'void'}`
+        : hold.onExpiry;
   const rows: [string, string][] = [
     ['id', hold.id],
     ['state', colorState(hold.state, style.colors) + stateNote(hold)],

@@ -36,6 +36,7 @@ export function colorState(state: HoldState, colors: Colors): string {
     case 'authorizing':
     case 'capturing':
     case 'voiding':
+    case 'extending':
       return colors.yellow(state);
     case 'expired':
     case 'declined':

@@ -15,6 +15,8 @@ import type {
   CardType,
   Declined,
   ExchangeRecord,
+  ReauthorizeOutcome,
+  ReauthorizeRequest,
   VoidOutcome,
   VoidRequest,
 } from '../types.js';
@@ -130,6 +132,27 @@ export function buildVoidCall(req: VoidRequest): WireCall {
     method: 'DELETE',
     path: `/v1/charges/${ticketOrThrow(req.gatewayRef)}`,
     body: { fullResponse: 'v2', amount: kushkiAmount(req.amount, req.currency) },
+    references: [req.gatewayRef, req.subscriptionId],
+  };
+}
+
+/**
+ * POST /card/v1/reauthorization with the ORIGINAL authorization's ticketNumber and the amount to add
+ * (all zero: keep the amount, extend the validity). UNVERIFIED: Kushki's Card API lists a "Reauthorize
+ * payments" operation whose body we could not retrieve; the path and body follow the capture call's
+ * shape and the card-present reauthorization (transaction_reference + amount, $0 only extends). See
+ * REAUTHORIZATION.md beside this file.
+ */
+export function buildReauthorizeCall(req: ReauthorizeRequest): WireCall {
+  requireCurrency(req.currency);
+  if (!Number.isSafeInteger(req.amount) || req.amount < 0) {
+    throw new ValidationError('INVALID_AMOUNT', 'a Kushki reauthorization adds a non-negative integer of minor units');
+  }
+  const amount = req.amount === 0 ? { subtotalIva: 0, subtotalIva0: 0, iva: 0, ice: 0, currency: req.currency } : kushkiAmount(req.amount, req.currency);
+  return {
+    method: 'POST',
+    path: '/card/v1/reauthorization',
+    body: { ticketNumber: ticketOrThrow(req.gatewayRef), amount, fullResponse: 'v2' },
     references: [req.gatewayRef, req.subscriptionId],
   };
 }
@@ -392,6 +415,44 @@ export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): Capt
         amount,
         captureRef: ticket ?? null,
         authorizationRef: details.preauthTicketNumber ?? null,
+        exchange: { ...ctx.base, gatewayCode: details.responseCode ?? null, message: details.responseText ?? null },
+      };
+    }
+    default:
+      return assertNever(status, 'Kushki transaction status');
+  }
+}
+
+/** Maps a reauthorization response: approved needs APPROVAL and an exact approved amount (0 allowed). */
+export function parseReauthorizeResponse(res: WireResponse, ctx: ParseContext): ReauthorizeOutcome {
+  if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
+  const parsed = parseSuccessBody(res.bodyText);
+  if (!parsed.ok) return unknownOutcome(ctx.base, parsed.reason);
+  const { details, ticket } = parsed;
+  const status = kushkiStatus(details.transactionStatus);
+  switch (status) {
+    case 'DECLINED':
+      return declinedFromDetails(details, ctx.base);
+    case 'INITIALIZED':
+    case 'unrecognised':
+      return unknownOutcome(ctx.base, `reauthorization status ${JSON.stringify(details.transactionStatus ?? null)}`);
+    case 'APPROVAL': {
+      if (details.transactionType !== undefined && details.transactionType !== 'REAUTHORIZATION') {
+        return unknownOutcome(ctx.base, `approved ${details.transactionType}, not a REAUTHORIZATION`);
+      }
+      const mismatch = currencyMismatch(details, ctx.currency);
+      if (mismatch) return unknownOutcome(ctx.base, mismatch);
+      if (details.approvedTransactionAmount === undefined) return unknownOutcome(ctx.base, 'reauthorization approval without approvedTransactionAmount');
+      const amount = majorToMinor(details.approvedTransactionAmount, ctx.currency);
+      if (amount === null || amount < 0 || amount > ctx.requestedAmount) {
+        return unknownOutcome(ctx.base, `reauthorized amount ${String(details.approvedTransactionAmount)} is not usable for a request of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
+      }
+      return {
+        kind: 'approved',
+        amount,
+        reauthorizationRef: ticket ?? null,
+        authorizationRef: details.preauthTicketNumber ?? null,
+        authorizedAt: kushkiCreatedAt(details.created, ctx.now),
         exchange: { ...ctx.base, gatewayCode: details.responseCode ?? null, message: details.responseText ?? null },
       };
     }
