@@ -168,6 +168,9 @@ class Pipeline {
       if (next === null) return;
       this.active++;
       try {
+        // No second action in this pass unless the outcome earns one — marked before acting, because
+        // acting releases the lease and a background claim may take the hold again before we return.
+        this.attempts.set(next.ok ? next.hold.id : next.row.id, 2);
         const item = await actOn(this.engine, next, this.owner, this.slots);
         this.record(item);
         this.done++;
@@ -176,7 +179,7 @@ class Pipeline {
         const id = item.holdId;
         if (item.outcome === 'approved' || item.outcome === 'expired' || item.outcome === 'flagged') this.attempts.delete(id);
         // A declined extension likewise earns its fallback in the same pass.
-        else if (item.outcome !== 'declined' || (item.action !== 'capture' && item.action !== 'extend')) this.attempts.set(id, 2);
+        else if (item.outcome === 'declined' && (item.action === 'capture' || item.action === 'extend') && this.attempts.get(id) === 2) this.attempts.set(id, 1);
         this.options.onProgress?.(this.done, this.claimed);
       } finally {
         this.active--;
