@@ -6,6 +6,7 @@ import type { Database, GatewayExchangesTable, HoldTransitionsTable } from './sc
 import { toExchange, toTransition } from './hold-mapper.js';
 import { holdColumns, type HoldRow, type StoredHold, storedHold } from './stored-hold.js';
 import { prepare } from './prepared.js';
+import { openListPredicate } from './migrations/0007-open-holds-list-index.js';
 import type { GatewayExchange, HoldTransition } from '../machines/hold-types.js';
 import type { HoldState } from '../machines/hold.machine.js';
 
@@ -169,6 +170,7 @@ export interface HoldFilter {
 export const NO_ACT_BY = Number.MAX_SAFE_INTEGER;
 
 const OPEN_STATES: readonly HoldState[] = ['authorizing', 'authorized', 'capturing', 'voiding', 'extending', 'needs_attention'];
+// OPEN_LIST_STATES (migration 0007) must stay OPEN_STATES plus partially_captured.
 
 /**
  * Holds matching the filter, soonest actBy first, then by id. A hold's actBy is its own, or
@@ -182,7 +184,10 @@ export async function listHolds(db: Db, filter: HoldFilter): Promise<StoredHold[
     let query = db.selectFrom('holds').selectAll();
     // Open: anything may still happen (a partial capture whose remainder is held still has a next action).
     if (filter.group === 'open') {
-      query = query.where((eb) => eb.or([eb('state', 'in', OPEN_STATES), eb.and([eb('state', '=', 'partially_captured'), eb('next_action_at', 'is not', null)])]));
+      // The first term is holds_open_list's predicate (migration 0007), which lets SQLite use it.
+      query = query
+        .where(openListPredicate())
+        .where((eb) => eb.or([eb('state', 'in', OPEN_STATES), eb.and([eb('state', '=', 'partially_captured'), eb('next_action_at', 'is not', null)])]));
     } else if (filter.group === 'closed') {
       query = query.where((eb) => eb.and([eb('state', 'not in', OPEN_STATES), eb.or([eb('state', '!=', 'partially_captured'), eb('next_action_at', 'is', null)])]));
     }

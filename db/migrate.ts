@@ -7,6 +7,7 @@ import * as authorizeRequest from './migrations/0003-authorize-request.js';
 import * as leadTimePolicy from './migrations/0004-lead-time-policy.js';
 import * as operationsIndexes from './migrations/0005-operations-indexes.js';
 import * as outboxListingIndexes from './migrations/0006-outbox-listing-indexes.js';
+import * as openHoldsListIndex from './migrations/0007-open-holds-list-index.js';
 import { StorageError } from '../machines/errors.js';
 import type { Database } from './schema.js';
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-lead-time-policy': leadTimePolicy,
   '0005-operations-indexes': operationsIndexes,
   '0006-outbox-listing-indexes': outboxListingIndexes,
+  '0007-open-holds-list-index': openHoldsListIndex,
 };
 
 /** The name of the newest migration: the schema a migrated database reports. */

@@ -25,9 +25,9 @@ for (const dialect of DIALECTS) {
     const db = () => engineOf(h.hf).store.db;
 
     it('applies every migration once', async () => {
-      expect(await appliedMigrations(db())).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request', '0004-lead-time-policy', '0005-operations-indexes', '0006-outbox-listing-indexes']);
+      expect(await appliedMigrations(db())).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request', '0004-lead-time-policy', '0005-operations-indexes', '0006-outbox-listing-indexes', '0007-open-holds-list-index']);
       const again = await openStore(h.dbPath);
-      expect(await appliedMigrations(again.db)).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request', '0004-lead-time-policy', '0005-operations-indexes', '0006-outbox-listing-indexes']);
+      expect(await appliedMigrations(again.db)).toEqual(['0001-initial', '0002-webhook-outbox', '0003-authorize-request', '0004-lead-time-policy', '0005-operations-indexes', '0006-outbox-listing-indexes', '0007-open-holds-list-index']);
       await again.close();
     });
 

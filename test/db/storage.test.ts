@@ -5,6 +5,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { assertPragmas, openSqliteStore as openStore } from '../../db/connection.js';
 import { openHarness, tempDir, type Harness } from '../helpers/harness.js';
 import { HoldfastError } from '../../src/errors.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { listHolds } from '../../db/holds.repository.js';
 
 describe('openStore', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -42,9 +45,24 @@ describe('openStore', () => {
     await (await openStore(path)).close();
     const store = await openStore(path);
     const migrations = store.native.prepare('select name from kysely_migration').all();
-    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-webhook-outbox' }, { name: '0003-authorize-request' }, { name: '0004-lead-time-policy' }, { name: '0005-operations-indexes' }, { name: '0006-outbox-listing-indexes' }]);
+    expect(migrations).toEqual([{ name: '0001-initial' }, { name: '0002-webhook-outbox' }, { name: '0003-authorize-request' }, { name: '0004-lead-time-policy' }, { name: '0005-operations-indexes' }, { name: '0006-outbox-listing-indexes' }, { name: '0007-open-holds-list-index' }]);
     const indexes = store.native.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'holds'").all().map((r: unknown) => (r as { name: string }).name);
     expect(indexes).toEqual(expect.arrayContaining(['holds_state_act_by', 'holds_next_action_at', 'holds_policy_due_at', 'holds_expires_at', 'holds_order_id', 'holds_gateway_ref']));
+    await store.close();
+  });
+
+  it('lists open holds soonest first from the open-holds index, without sorting every hold', async () => {
+    const store = await openStore(join(dir.dir, 'plan.db'));
+    // The statements listHolds runs, captured through a second Kysely on the same connection.
+    const statements: { sql: string; parameters: readonly unknown[] }[] = [];
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: store.native }), log: (event) => void statements.push(event.query) });
+    await listHolds(db, { group: 'open', leadTimeMs: 86_400_000, actByAtOrBefore: Date.UTC(2026, 0, 1), limit: 101 });
+    await listHolds(db, { group: 'open', leadTimeMs: 86_400_000, limit: 101 });
+    const plans = statements.map(({ sql, parameters }) => store.native.prepare(`explain query plan ${sql}`).all(...(parameters as unknown[])).map((row) => (row as { detail: string }).detail).join(' / '));
+    // The own-actBy and policy branches of both lists: an index search on the open holds, no temp sort of all of them.
+    const policy = plans.filter((plan, i) => /"act_by" is null and "expires_at" is not null/.test(statements[i]!.sql));
+    expect(policy).toHaveLength(2);
+    for (const plan of policy) expect(plan).toMatch(/^SEARCH holds USING INDEX holds_open_list \(act_by=\? AND expires_at[<>]\?/);
     await store.close();
   });
 
