@@ -1,13 +1,14 @@
-// Terminal tables (cli-table3) for each benchmark and the summary (the README's table comes from
-// bench/results-file.ts).
-import Table from 'cli-table3';
+// Terminal tables for each benchmark and the summary, drawn like the CLI's (the README's table
+// comes from bench/results-file.ts).
+import pc from 'picocolors';
+import { newTable } from '../src/cli/render/table.js';
 import type { BenchResult } from './bench-result.js';
 
 /** Prints `rows` (header first) as a boxed table under `title`. */
 export function printTable(title: string, rows: readonly string[][]): void {
   const [head, ...body] = rows;
-  const table = new Table({ head: head ?? [], style: { head: [], border: [] } });
-  for (const row of body) table.push(row);
+  const table = newTable(head ?? [], { colors: pc.createColors(false), now: 0 });
+  table.push(...body);
   console.log(`\n${title}\n${table.toString()}`);
 }
 
