@@ -39,7 +39,7 @@ export async function openCliHoldfast(options: {
   // Configured credentials are removed from every log line, wherever a gateway or an error echoes them.
   const logger = pino({ name: 'holdfast', level: log.level, formatters: { log: logRedactor(configuredSecrets(env)) } }, pino.destination(log.fd));
   // Configuration first: a bad config file must not leave a freshly created database behind.
-  const config = resolveConfig({ env, options: { database: options.db } });
+  const config = await resolveConfig({ env, options: { database: options.db } });
   const gateways = options.gateways === false ? [] : (await import('../config/configured-gateways.js')).configuredGateways(env, { clock, logger });
   const hf = await openHoldfast({
     database: config.database.value,

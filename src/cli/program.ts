@@ -343,7 +343,7 @@ export function registerConfig(program: Command): void {
     .command('config')
     .description('the effective configuration, each value with where it came from (options, environment, file, default)')
     .action(async () => {
-      const result = (await import('./commands/config.js')).configCommand({ db: program.opts<GlobalOptions>().db });
+      const result = await (await import('./commands/config.js')).configCommand({ db: program.opts<GlobalOptions>().db });
       emit(program, result, (r) => r, (r, style) => `${r.file === null ? 'no configuration file' : `configuration file ${r.file}`}\n${configText(r.settings, style)}`);
     });
 }

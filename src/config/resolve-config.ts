@@ -8,7 +8,7 @@ import { ConfigError, HoldfastError } from '../errors.js';
 import { checkLeadTime, createExpiryPolicy, DEFAULT_LEAD_TIME_MS, type ExpiryPolicy, type GatewayWindows } from '../policy/expiry-policy.js';
 import { KNOWN_GATEWAY_NAMES } from '../gateways/gateway-registry.js';
 import { parseDuration } from '../time/parse-duration.js';
-import { type ConfigFile, ConfigFileSchema } from './config-file-schema.js';
+import type { ConfigFile } from './config-file-schema.js';
 import { longestInterval } from './cron-interval.js';
 
 /** Read from the working directory when HOLDFAST_CONFIG is not set, if it exists. */
@@ -63,10 +63,10 @@ export interface ResolvedConfig {
 }
 
 /** Resolves every setting from options, environment, file and defaults; throws ConfigError naming what is wrong. */
-export function resolveConfig(input: { options?: ConfigOptions; env?: NodeJS.ProcessEnv; cwd?: string } = {}): ResolvedConfig {
+export async function resolveConfig(input: { options?: ConfigOptions; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ResolvedConfig> {
   const options = input.options ?? {};
   const env = input.env ?? process.env;
-  const { file, path } = readFile(env, input.cwd ?? process.cwd());
+  const { file, path } = await readFile(env, input.cwd ?? process.cwd());
   const fromFile = (key: string) => `file ${path}: ${key}` as const;
   const pick = <T>(option: T | undefined, envName: string, parseEnv: (text: string) => T, fileValue: T | undefined, fileKey: string, fallback: T): Setting<T> => {
     if (option !== undefined) return { value: option, source: 'option' };
@@ -108,7 +108,8 @@ export function resolveConfig(input: { options?: ConfigOptions; env?: NodeJS.Pro
   return { file: path, database, leadTimeMs, windows, schedule, concurrency, webhookUrl, webhookSecretSet, expiringSoonMs, webhookRetentionMs, policy };
 }
 
-function readFile(env: NodeJS.ProcessEnv, cwd: string): { file: ConfigFile; path: string | null } {
+// The schema (and zod with it, ~80 ms of start-up) is loaded only when there is a file to check.
+async function readFile(env: NodeJS.ProcessEnv, cwd: string): Promise<{ file: ConfigFile; path: string | null }> {
   const explicit = env.HOLDFAST_CONFIG !== undefined && env.HOLDFAST_CONFIG.trim() !== '';
   const path = resolve(cwd, explicit ? (env.HOLDFAST_CONFIG as string) : DEFAULT_CONFIG_FILE);
   if (!explicit && !existsSync(path)) return { file: {}, path: null };
@@ -119,6 +120,7 @@ function readFile(env: NodeJS.ProcessEnv, cwd: string): { file: ConfigFile; path
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (set HOLDFAST_CONFIG to an existing file or unset it)' : (error as Error).message;
     throw new ConfigError(`cannot read config ${path}: ${reason}`);
   }
+  const { ConfigFileSchema } = await import('./config-file-schema.js');
   const parsed = ConfigFileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');

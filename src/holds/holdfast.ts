@@ -54,7 +54,7 @@ export interface Holdfast {
 /** Opens holdfast with the given options, the rest from the one configuration (environment, file, defaults). */
 export async function openHoldfast(options: OpenHoldfastOptions = {}): Promise<Holdfast> {
   const env = options.env ?? process.env;
-  const config = resolveConfig({
+  const config = await resolveConfig({
     env,
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     options: {

@@ -21,9 +21,9 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-function configError(fn: () => unknown): string {
+async function configError(fn: () => unknown): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     expect(error).toBeInstanceOf(HoldfastError);
     expect([(error as HoldfastError).code, (error as HoldfastError).usage]).toEqual(['CONFIG_INVALID', true]);
@@ -41,8 +41,8 @@ const write = (name: string, content: unknown) => {
 const load = (env: NodeJS.ProcessEnv, options = {}) => resolveConfig({ env, cwd: dir, options });
 
 describe('resolveConfig', () => {
-  it('uses the documented windows, a 24 h lead time and the defaults without a file', () => {
-    const config = load({});
+  it('uses the documented windows, a 24 h lead time and the defaults without a file', async () => {
+    const config = await load({});
     expect(config.file).toBeNull();
     expect(config.policy).toEqual({ windows: DOCUMENTED_WINDOWS, leadTimeMs: 24 * HOUR_MS });
     expect(config.database).toEqual({ value: './holdfast.db', source: 'default' });
@@ -51,7 +51,7 @@ describe('resolveConfig', () => {
     expect(config.webhookUrl).toEqual({ value: null, source: 'default' });
   });
 
-  it('reads ./holdfast.config.json: database, windows as durations or ms, lead time, sweep and webhook', () => {
+  it('reads ./holdfast.config.json: database, windows as durations or ms, lead time, sweep and webhook', async () => {
     const path = write('holdfast.config.json', {
       database: 'shop.db',
       windows: { kushki: { debit: '6d', credit: 20 * DAY_MS } },
@@ -59,7 +59,7 @@ describe('resolveConfig', () => {
       sweep: { schedule: '*/10 * * * *', concurrency: 2 },
       webhook: { url: 'https://ops.example.com/holdfast' },
     });
-    const config = load({ HOLDFAST_WEBHOOK_SECRET: 's3cret' });
+    const config = await load({ HOLDFAST_WEBHOOK_SECRET: 's3cret' });
     expect(config.file).toBe(path);
     expect(config.database).toEqual({ value: 'shop.db', source: `file ${path}: database` });
     expect(config.policy.windows.kushki).toEqual({ debit: 6 * DAY_MS, credit: 20 * DAY_MS });
@@ -68,23 +68,23 @@ describe('resolveConfig', () => {
     expect(config.webhookUrl.value).toBe('https://ops.example.com/holdfast');
   });
 
-  it('options win over the environment, which wins over the file', () => {
+  it('options win over the environment, which wins over the file', async () => {
     write('custom.json', { leadTime: '36h', database: 'file.db', sweep: { concurrency: 2 } });
     const env = { HOLDFAST_CONFIG: 'custom.json', HOLDFAST_LEAD_TIME: '2d', HOLDFAST_DB: 'env.db', HOLDFAST_SWEEP_CONCURRENCY: '3' };
-    const fromEnv = load(env);
+    const fromEnv = await load(env);
     expect([fromEnv.leadTimeMs, fromEnv.database, fromEnv.concurrency]).toEqual([
       { value: 2 * DAY_MS, source: 'env HOLDFAST_LEAD_TIME' },
       { value: 'env.db', source: 'env HOLDFAST_DB' },
       { value: 3, source: 'env HOLDFAST_SWEEP_CONCURRENCY' },
     ]);
-    const fromOptions = load(env, { leadTimeMs: 3 * DAY_MS, database: 'option.db' });
+    const fromOptions = await load(env, { leadTimeMs: 3 * DAY_MS, database: 'option.db' });
     expect([fromOptions.leadTimeMs, fromOptions.database]).toEqual([{ value: 3 * DAY_MS, source: 'option' }, { value: 'option.db', source: 'option' }]);
   });
 
-  it('refuses a missing explicit file, broken JSON, unknown keys and gateways, bad durations, cron, concurrency and URL', () => {
-    expect(configError(() => load({ HOLDFAST_CONFIG: 'nope.json' }))).toMatch(/nope\.json: no such file/);
+  it('refuses a missing explicit file, broken JSON, unknown keys and gateways, bad durations, cron, concurrency and URL', async () => {
+    expect(await configError(() => load({ HOLDFAST_CONFIG: 'nope.json' }))).toMatch(/nope\.json: no such file/);
     write('broken.json', '{ "leadTime": ');
-    expect(configError(() => load({ HOLDFAST_CONFIG: 'broken.json' }))).toMatch(/cannot read config .*broken\.json/);
+    expect(await configError(() => load({ HOLDFAST_CONFIG: 'broken.json' }))).toMatch(/cannot read config .*broken\.json/);
     const cases: [unknown, RegExp][] = [
       [{ leadtime: '1d' }, /leadtime/],
       [{ leadTime: '1 day' }, /leadTime: invalid duration/],
@@ -102,13 +102,13 @@ describe('resolveConfig', () => {
     ];
     for (const [content, message] of cases) {
       write('holdfast.config.json', content);
-      expect(configError(() => load({}))).toMatch(message);
+      expect(await configError(() => load({}))).toMatch(message);
     }
   });
 
-  it('refuses a bad HOLDFAST_LEAD_TIME or HOLDFAST_SWEEP_CONCURRENCY', () => {
-    expect(configError(() => load({ HOLDFAST_LEAD_TIME: '24' }))).toMatch(/HOLDFAST_LEAD_TIME/);
-    expect(configError(() => load({ HOLDFAST_SWEEP_CONCURRENCY: 'many' }))).toMatch(/HOLDFAST_SWEEP_CONCURRENCY/);
+  it('refuses a bad HOLDFAST_LEAD_TIME or HOLDFAST_SWEEP_CONCURRENCY', async () => {
+    expect(await configError(() => load({ HOLDFAST_LEAD_TIME: '24' }))).toMatch(/HOLDFAST_LEAD_TIME/);
+    expect(await configError(() => load({ HOLDFAST_SWEEP_CONCURRENCY: 'many' }))).toMatch(/HOLDFAST_SWEEP_CONCURRENCY/);
   });
 
   it('the library reads the same configuration as the CLI', async () => {
@@ -123,23 +123,23 @@ describe('resolveConfig', () => {
     }
   });
 
-  it('reads the webhook retention from the environment, the file or the default, and refuses a bad one', () => {
-    expect(load({}).webhookRetentionMs).toEqual({ value: 30 * DAY_MS, source: 'default' });
+  it('reads the webhook retention from the environment, the file or the default, and refuses a bad one', async () => {
+    expect((await load({})).webhookRetentionMs).toEqual({ value: 30 * DAY_MS, source: 'default' });
     write('holdfast.config.json', { webhook: { retention: '7d' } });
-    expect(load({}).webhookRetentionMs).toMatchObject({ value: 7 * DAY_MS, source: expect.stringMatching(/: webhook\.retention$/) });
-    expect(load({ HOLDFAST_WEBHOOK_RETENTION: '90d' }).webhookRetentionMs).toEqual({ value: 90 * DAY_MS, source: 'env HOLDFAST_WEBHOOK_RETENTION' });
-    expect(configError(() => load({ HOLDFAST_WEBHOOK_RETENTION: 'a month' }))).toMatch(/HOLDFAST_WEBHOOK_RETENTION/);
+    expect((await load({})).webhookRetentionMs).toMatchObject({ value: 7 * DAY_MS, source: expect.stringMatching(/: webhook\.retention$/) });
+    expect((await load({ HOLDFAST_WEBHOOK_RETENTION: '90d' })).webhookRetentionMs).toEqual({ value: 90 * DAY_MS, source: 'env HOLDFAST_WEBHOOK_RETENTION' });
+    expect(await configError(() => load({ HOLDFAST_WEBHOOK_RETENTION: 'a month' }))).toMatch(/HOLDFAST_WEBHOOK_RETENTION/);
     write('holdfast.config.json', { webhook: { retention: 'forever' } });
-    expect(configError(() => load({}))).toMatch(/webhook\.retention/);
+    expect(await configError(() => load({}))).toMatch(/webhook\.retention/);
   });
 
-  it('holdfast config prints every value with its source and never a secret', () => {
+  it('holdfast config prints every value with its source and never a secret', async () => {
     write('holdfast.config.json', { leadTime: '36h', webhook: { url: 'https://ops.example.com/h' } });
     const env = { HOLDFAST_WEBHOOK_SECRET: 'whsec-do-not-print', KUSHKI_PRIVATE_MERCHANT_ID: 'merchant-do-not-print', HOLDFAST_DB: 'postgres://app:pw@db.internal/holdfast' };
     const previous = process.cwd();
     process.chdir(dir);
     try {
-      const { settings } = configCommand({ env });
+      const { settings } = await configCommand({ env });
       const by = Object.fromEntries(settings.map((l) => [l.setting, l]));
       expect(by.leadTime).toMatchObject({ value: '1d12h', source: expect.stringMatching(/^file .*holdfast\.config\.json: leadTime$/) });
       expect(by.database).toMatchObject({ source: 'env HOLDFAST_DB' });
@@ -167,8 +167,8 @@ describe('gateways from the environment', () => {
   it('scripts the fake from HOLDFAST_FAKE_SOURCES and refuses a malformed script', async () => {
     const fake = fakeGatewayFromEnv({ HOLDFAST_FAKE_GATEWAY: '1', HOLDFAST_FAKE_SOURCES: '{"sub-x":{"declineAuthorize":true}}' }, clock)!;
     expect(await fake.authorize({ idempotencyKey: 'k1', amount: 100, currency: 'PEN', subscriptionId: 'sub-x' })).toMatchObject({ kind: 'declined', code: '017' });
-    expect(configError(() => fakeGatewayFromEnv({ HOLDFAST_FAKE_GATEWAY: '1', HOLDFAST_FAKE_SOURCES: '{"sub-x":{"decline":true}}' }, clock))).toMatch(/HOLDFAST_FAKE_SOURCES/);
-    expect(configError(() => fakeGatewayFromEnv({ HOLDFAST_FAKE_GATEWAY: '1', HOLDFAST_FAKE_SOURCES: 'yes' }, clock))).toMatch(/must be JSON/);
+    expect(await configError(() => fakeGatewayFromEnv({ HOLDFAST_FAKE_GATEWAY: '1', HOLDFAST_FAKE_SOURCES: '{"sub-x":{"decline":true}}' }, clock))).toMatch(/HOLDFAST_FAKE_SOURCES/);
+    expect(await configError(() => fakeGatewayFromEnv({ HOLDFAST_FAKE_GATEWAY: '1', HOLDFAST_FAKE_SOURCES: 'yes' }, clock))).toMatch(/must be JSON/);
   });
 
   it('gives references unique across processes and accepts capture and void of ones it has not seen', async () => {
@@ -185,12 +185,12 @@ describe('gateways from the environment', () => {
 });
 
 describe('the README', () => {
-  it('documents a configuration file that loads', () => {
+  it('documents a configuration file that loads', async () => {
     const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
     const example = /### Configuration file[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toBeDefined();
     write('holdfast.config.json', example!);
-    const config = load({ HOLDFAST_WEBHOOK_SECRET: 's' });
+    const config = await load({ HOLDFAST_WEBHOOK_SECRET: 's' });
     expect(config.policy.windows.kushki).toEqual({ debit: 6 * DAY_MS, credit: 27 * DAY_MS });
     expect([config.schedule.value, config.concurrency.value]).toEqual(['*/5 * * * *', 4]);
   });

@@ -13,9 +13,9 @@ export interface ConfigLine {
 }
 
 /** The effective configuration as lines (the --json output is the same list). */
-export function configCommand(options: { db?: string | undefined; env?: NodeJS.ProcessEnv }): { file: string | null; settings: ConfigLine[] } {
+export async function configCommand(options: { db?: string | undefined; env?: NodeJS.ProcessEnv }): Promise<{ file: string | null; settings: ConfigLine[] }> {
   const env = options.env ?? process.env;
-  const config = resolveConfig({ env, options: { database: options.db } });
+  const config = await resolveConfig({ env, options: { database: options.db } });
   const settings: ConfigLine[] = [
     { setting: 'database', value: redactUrl(config.database.value), source: config.database.source },
     { setting: 'leadTime', value: formatDurationExact(config.leadTimeMs.value), source: config.leadTimeMs.source },

@@ -11,7 +11,7 @@ export interface MigrateResult {
 
 /** Opens (creating if needed) and migrates the database from --db or the configuration; reports the latest applied migration. */
 export async function migrateCommand(options: { db?: string | undefined; env?: NodeJS.ProcessEnv }): Promise<MigrateResult> {
-  const database = resolveConfig({ env: options.env ?? process.env, options: { database: options.db } }).database.value;
+  const database = (await resolveConfig({ env: options.env ?? process.env, options: { database: options.db } })).database.value;
   const store = await openStore(database);
   try {
     return { database: redactUrl(database), schema: (await appliedMigrations(store.db)).at(-1) ?? 'none' };
