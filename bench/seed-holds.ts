@@ -5,8 +5,8 @@
 // and one with onExpiry=capture, so every column, the machine snapshot and the TRACK journal line
 // are exactly what track() writes. Each seeded hold is a clone of a template that varies only what
 // differs between holds: id (random, like newHoldId), order id, gateway reference, amount,
-// authorizedAt/expiresAt/actBy/next_action_at (kept consistent with the policy's window and lead
-// time, in the columns and in the snapshot). The clones go into a database created and migrated by
+// authorizedAt/expiresAt/next_action_at/policy_due_at (kept consistent with the policy's window and
+// default lead time, in the columns and in the snapshot). The clones go into a database created and migrated by
 // openStore, with raw better-sqlite3 prepared statements in one transaction; synchronous is off
 // while seeding only (a fixture need not survive power loss), and the file stays in WAL mode, so
 // holdfast opens it with its own settings (synchronous=FULL) like any other database.
@@ -19,6 +19,7 @@ import { ManualClock } from '../src/clock.js';
 import { openStore } from '../db/connection.js';
 import type { HoldRow } from '../db/stored-hold.js';
 import type { HoldTransitionsTable } from '../db/schema.js';
+import { DEFAULT_LEAD_TIME_MS } from '../src/policy/expiry-policy.js';
 
 export interface SeedOptions {
   count: number;
@@ -62,11 +63,12 @@ export async function seedHolds(path: string, scratchDir: string, options: SeedO
   db.transaction(() => {
     for (let i = 0; i < options.count; i++) {
       const template = i % captureEvery === 0 ? captureTemplate : voidTemplate;
-      const window = Number(template.hold.expires_at) - Number(template.hold.authorized_at);
-      const lead = Number(template.hold.expires_at) - Number(template.hold.act_by);
+      // The templates follow the policy (no actBy of their own): actBy is expiresAt less the
+      // default lead time, and every instant of the row moves with expiresAt.
       const actBy = options.actByFrom + Math.floor((i * options.actBySpreadMs) / options.count);
-      const expiresAt = actBy + lead;
-      const authorizedAt = expiresAt - window;
+      const expiresAt = actBy + DEFAULT_LEAD_TIME_MS;
+      const shift = (instant: number | null) => (instant === null ? null : instant + expiresAt - Number(template.hold.expires_at));
+      const authorizedAt = shift(template.hold.authorized_at) as number;
       const amount = 1_000 + (i % 9_000);
       const id = `hold_${ids.subarray(i * 10, i * 10 + 10).toString('hex')}`;
       const gatewayRef = `${tag}${String(i).padStart(12, '0')}`;
@@ -79,8 +81,8 @@ export async function seedHolds(path: string, scratchDir: string, options: SeedO
         amount,
         authorized_at: authorizedAt,
         expires_at: expiresAt,
-        act_by: actBy,
-        next_action_at: actBy,
+        next_action_at: shift(template.hold.next_action_at),
+        policy_due_at: shift(template.hold.policy_due_at),
         snapshot: JSON.stringify({ value: 'authorized', context }),
         created_at: authorizedAt,
         updated_at: authorizedAt,
@@ -107,6 +109,7 @@ async function makeTemplates(path: string, gateway: string): Promise<{ void: Tem
     return { hold, transition, context: (JSON.parse(hold.snapshot) as { context: Record<string, unknown> }).context };
   };
   const templates = { void: read(voidHold.id), capture: read(captureHold.id) };
+  if (templates.void.hold.act_by !== null || templates.capture.hold.act_by !== null) throw new Error('seed templates must follow the lead-time policy (no actBy of their own)');
   db.close();
   return templates;
 }
