@@ -2,7 +2,7 @@
 // `holdfast` bin (npm run build) and the child processes the tests spawn (vitest global setup).
 // A bundle loads in a fraction of the time the same code takes through tsx or as ~100 separate
 // modules, and it is still the real code: only the compile step differs from the source run.
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { resolve } from 'node:path';
 
 /** A source file relative to the repository root, or `{ in, out }` to choose its output name. */
@@ -43,8 +43,30 @@ export function nodeBundleOptions(options: { entryPoints: EntryPoint[]; outdir: 
     chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'warning',
     metafile: true,
+    plugins: [zodEnglishOnly],
   };
 }
+
+/**
+ * zod re-exports all of its ~60 message locales as `z.locales`, so bundling `z` brought ~600 KB of
+ * them into every command (~80 ms to compile at start-up). holdfast never switches locale; the
+ * bundle keeps English only (the default, which zod registers itself), as bundlers commonly drop
+ * unused locales. `z.locales.en` still works; any other locale is undefined in the bundle.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: resolve(args.resolveDir, '../locales/index.js'), namespace: 'zod-english-only' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(resolve(args.path, '../en.js'))};`,
+      resolveDir: resolve(args.path, '..'),
+    }));
+  },
+};
 
 /**
  * Bundles `entryPoints` (paths relative to the repository root, output mirroring them, or `{ in, out }`
