@@ -30,11 +30,15 @@ export async function sweepMemoryBench(ctx: BenchContext): Promise<BenchResult> 
   });
   const out = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, number>;
   if (out.approved !== count) throw new Error(`the memory sweep acted on ${out.approved} of ${count} holds`);
-  const peak = Math.max(out.maxRss ?? 0, out.sampledPeakRss ?? 0);
+  const peak = Math.max(out.kernelPeakRss ?? 0, out.sampledPeakRss ?? 0);
   const figures = {
     holds: count,
     peakRssMb: mb(peak),
     sampledPeakRssMb: mb(out.sampledPeakRss ?? 0),
+    // The kernel's high-water mark when the sweep returned, before close() (the WAL checkpoint).
+    peakRssBeforeCloseMb: mb(out.kernelPeakRssBeforeClose ?? 0),
+    // getrusage's maxRSS, which Linux carries over from the parent through fork and exec: not this process's.
+    inheritedMaxRssMb: mb(out.inheritedMaxRss ?? 0),
     rssBeforeSweepMb: mb(out.rssBeforeSweep ?? 0),
     rssAfterSweepMb: mb(out.rssAfterSweep ?? 0),
     heapPeakMb: mb(out.heapPeak ?? 0),
