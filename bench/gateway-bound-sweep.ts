@@ -74,7 +74,7 @@ async function sweepAtLatency(ctx: BenchContext, count: number, latencyMs: numbe
     if (report.totals.approved !== count) throw new Error(`gateway-bound sweep approved ${report.totals.approved} of ${count} (${JSON.stringify(report.totals)})`);
     const ideal = CONCURRENCY / (latencyMs / 1000);
     const throughput = (count / ms) * 1000;
-    return { latencyMs, seconds: round(ms / 1000, 2), holdsPerSec: round(throughput), idealHoldsPerSec: ideal, ratio: round(throughput / ideal, 2) };
+    return { latencyMs, seconds: round(ms / 1000, 2), holdsPerSec: round(throughput), idealHoldsPerSec: ideal, ratio: round(throughput / ideal, 3) };
   } finally {
     await sim.stop();
   }

@@ -52,7 +52,9 @@ export function readmeTable(file: ResultsFile): string {
     '| benchmark | setup | goal | measured | | measured at (UTC), 1-min load start → end |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
-  for (const r of file.results) {
+  // In the benchmarks' own numbering (titles start with it), whatever order they were last run in.
+  const number = (title: string) => Number.parseInt(title, 10);
+  for (const r of [...file.results].sort((a, b) => number(a.title) - number(b.title))) {
     const goal = `${r.goal.op === '>=' ? '≥' : '≤'} ${r.goal.target} ${r.goal.unit}`;
     lines.push(`| ${r.title} | ${r.setup} | ${goal} | ${r.measured} ${r.goal.unit} | ${r.pass ? 'met' : 'missed'} | ${r.measuredAt.slice(0, 16).replace('T', ' ')}, ${r.load.start} → ${r.load.end} |`);
   }
