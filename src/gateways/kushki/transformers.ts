@@ -387,44 +387,44 @@ export function parseAuthorizeResponse(res: WireResponse, ctx: ParseContext): Au
 
 /** Maps a capture response; the new ticketNumber Kushki issues for the capture becomes captureRef. */
 export function parseCaptureResponse(res: WireResponse, ctx: ParseContext): CaptureOutcome {
-  if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
-  const parsed = parseSuccessBody(res.bodyText);
-  if (!parsed.ok) return unknownOutcome(ctx.base, parsed.reason);
-  const { details, ticket } = parsed;
-  const status = kushkiStatus(details.transactionStatus);
-  switch (status) {
-    case 'DECLINED':
-      return declinedFromDetails(details, ctx.base);
-    case 'INITIALIZED':
-    case 'unrecognised':
-      return unknownOutcome(ctx.base, `capture status ${JSON.stringify(details.transactionStatus ?? null)}`);
-    case 'APPROVAL': {
-      if (details.transactionType !== undefined && details.transactionType !== 'CAPTURE') {
-        return unknownOutcome(ctx.base, `approved ${details.transactionType}, not a CAPTURE`);
-      }
-      const mismatch = currencyMismatch(details, ctx.currency);
-      if (mismatch) return unknownOutcome(ctx.base, mismatch);
-      // The docs' own example approves 1 of 59 requested: only approvedTransactionAmount is the truth.
-      if (details.approvedTransactionAmount === undefined) return unknownOutcome(ctx.base, 'capture approval without approvedTransactionAmount');
-      const amount = majorToMinor(details.approvedTransactionAmount, ctx.currency);
-      if (amount === null || amount <= 0 || amount > ctx.requestedAmount) {
-        return unknownOutcome(ctx.base, `captured amount ${String(details.approvedTransactionAmount)} is not usable for a capture of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
-      }
-      return {
-        kind: 'approved',
-        amount,
-        captureRef: ticket ?? null,
-        authorizationRef: details.preauthTicketNumber ?? null,
-        exchange: { ...ctx.base, gatewayCode: details.responseCode ?? null, message: details.responseText ?? null },
-      };
-    }
-    default:
-      return assertNever(status, 'Kushki transaction status');
-  }
+  // The docs' own example approves 1 of 59 requested: only approvedTransactionAmount is the truth.
+  const approval = parseApproval(res, ctx, { operation: 'capture', transactionType: 'CAPTURE', minAmount: 1 });
+  if (!('details' in approval)) return approval;
+  const { details, ticket, amount } = approval;
+  return {
+    kind: 'approved',
+    amount,
+    captureRef: ticket ?? null,
+    authorizationRef: details.preauthTicketNumber ?? null,
+    exchange: { ...ctx.base, gatewayCode: details.responseCode ?? null, message: details.responseText ?? null },
+  };
 }
 
 /** Maps a reauthorization response: approved needs APPROVAL and an exact approved amount (0 allowed). */
 export function parseReauthorizeResponse(res: WireResponse, ctx: ParseContext): ReauthorizeOutcome {
+  const approval = parseApproval(res, ctx, { operation: 'reauthorization', transactionType: 'REAUTHORIZATION', minAmount: 0 });
+  if (!('details' in approval)) return approval;
+  const { details, ticket, amount } = approval;
+  return {
+    kind: 'approved',
+    amount,
+    reauthorizationRef: ticket ?? null,
+    authorizationRef: details.preauthTicketNumber ?? null,
+    authorizedAt: kushkiCreatedAt(details.created, ctx.now),
+    exchange: { ...ctx.base, gatewayCode: details.responseCode ?? null, message: details.responseText ?? null },
+  };
+}
+
+/**
+ * What a capture and a reauthorization answer share: a failure, a decline or an unknown outcome, or
+ * an APPROVAL of the expected transaction type, in the hold's currency, with an approved amount from
+ * `minAmount` up to the amount requested.
+ */
+function parseApproval(
+  res: WireResponse,
+  ctx: ParseContext,
+  expected: { operation: 'capture' | 'reauthorization'; transactionType: 'CAPTURE' | 'REAUTHORIZATION'; minAmount: 0 | 1 },
+): Failure | { details: z.infer<typeof Details>; ticket: string | undefined; amount: number } {
   if (classifyStatus(res.status) !== 'success') return parseFailure(res, ctx.base);
   const parsed = parseSuccessBody(res.bodyText);
   if (!parsed.ok) return unknownOutcome(ctx.base, parsed.reason);
@@ -435,26 +435,21 @@ export function parseReauthorizeResponse(res: WireResponse, ctx: ParseContext): 
       return declinedFromDetails(details, ctx.base);
     case 'INITIALIZED':
     case 'unrecognised':
-      return unknownOutcome(ctx.base, `reauthorization status ${JSON.stringify(details.transactionStatus ?? null)}`);
+      return unknownOutcome(ctx.base, `${expected.operation} status ${JSON.stringify(details.transactionStatus ?? null)}`);
     case 'APPROVAL': {
-      if (details.transactionType !== undefined && details.transactionType !== 'REAUTHORIZATION') {
-        return unknownOutcome(ctx.base, `approved ${details.transactionType}, not a REAUTHORIZATION`);
+      if (details.transactionType !== undefined && details.transactionType !== expected.transactionType) {
+        return unknownOutcome(ctx.base, `approved ${details.transactionType}, not a ${expected.transactionType}`);
       }
       const mismatch = currencyMismatch(details, ctx.currency);
       if (mismatch) return unknownOutcome(ctx.base, mismatch);
-      if (details.approvedTransactionAmount === undefined) return unknownOutcome(ctx.base, 'reauthorization approval without approvedTransactionAmount');
+      if (details.approvedTransactionAmount === undefined) return unknownOutcome(ctx.base, `${expected.operation} approval without approvedTransactionAmount`);
       const amount = majorToMinor(details.approvedTransactionAmount, ctx.currency);
-      if (amount === null || amount < 0 || amount > ctx.requestedAmount) {
-        return unknownOutcome(ctx.base, `reauthorized amount ${String(details.approvedTransactionAmount)} is not usable for a request of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
+      if (amount === null || amount < expected.minAmount || amount > ctx.requestedAmount) {
+        const what = expected.operation === 'capture' ? 'captured amount' : 'reauthorized amount';
+        const forWhat = expected.operation === 'capture' ? 'a capture' : 'a request';
+        return unknownOutcome(ctx.base, `${what} ${String(details.approvedTransactionAmount)} is not usable for ${forWhat} of ${formatAmount(ctx.requestedAmount, ctx.currency)}`);
       }
-      return {
-        kind: 'approved',
-        amount,
-        reauthorizationRef: ticket ?? null,
-        authorizationRef: details.preauthTicketNumber ?? null,
-        authorizedAt: kushkiCreatedAt(details.created, ctx.now),
-        exchange: { ...ctx.base, gatewayCode: details.responseCode ?? null, message: details.responseText ?? null },
-      };
+      return { details, ticket, amount };
     }
     default:
       return assertNever(status, 'Kushki transaction status');
