@@ -37,7 +37,7 @@ export function createMetrics(stats: () => Promise<HoldStats>, source?: OutboxSo
   };
   const fromDb = { registers: [registry], collect };
   const holds = new Gauge({ name: 'holdfast_holds', help: 'Holds by state', labelNames: ['state'], ...fromDb });
-  const amount = new Gauge({ name: 'holdfast_hold_amount_minor', help: 'Authorized amount (minor units) by state and currency', labelNames: ['state', 'currency'], ...fromDb });
+  const amount = new Gauge({ name: 'holdfast_hold_amount_minor', help: 'Amount of the holds in each state (minor units): authorized, or asked for while authorizing or when declined', labelNames: ['state', 'currency'], ...fromDb });
   const due = new Gauge({ name: 'holdfast_amount_due_minor', help: 'Amount still held whose actBy falls within the window', labelNames: ['within', 'currency'], ...fromDb });
   const expiredCount = new Gauge({ name: 'holdfast_expired_uncaptured_holds', help: 'Holds that lapsed with nothing captured', ...fromDb });
   const expiredAmount = new Gauge({ name: 'holdfast_expired_uncaptured_amount_minor', help: 'Amount of holds that lapsed uncaptured', labelNames: ['currency'], ...fromDb });
