@@ -1,5 +1,6 @@
 // The embedded API's reads: one hold, a page of holds, a hold's history, and the figures `stats`
 // and the daemon's /metrics share.
+import { createHash } from 'node:crypto';
 import { HOLD_STATES } from '../../machines/hold.machine.js';
 import type { HoldHistory } from '../../machines/hold-types.js';
 import {
@@ -74,14 +75,15 @@ export class HoldQueries {
     }
     // Expiring soon only means something for a hold that is still open.
     const groups: HoldGroup[] = actByAtOrBefore !== undefined ? ['open'] : options.status ? [options.status] : ['open', 'closed'];
-    const cursor = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const filters = filterTag(options);
+    const cursor = options.cursor === undefined ? undefined : decodeCursor(options.cursor, filters);
     const lead = this.engine.policy.leadTimeMs;
     const holds: StoredHold[] = [];
     let nextCursor: string | null = null;
     for (const group of groups.slice(cursor ? Math.max(0, groups.indexOf(cursor.group)) : 0)) {
       if (holds.length === limit) {
         // The page is full at the end of a group: the next page starts this one.
-        nextCursor = encodeCursor({ group, actBy: -1, id: GROUP_START_ID });
+        nextCursor = encodeCursor({ group, actBy: -1, id: GROUP_START_ID }, filters);
         break;
       }
       const rows = await listHolds(this.engine.store.db, {
@@ -98,7 +100,7 @@ export class HoldQueries {
       holds.push(...rows.slice(0, room));
       if (rows.length > room) {
         const last = holds[holds.length - 1]!;
-        nextCursor = encodeCursor({ group, ...sortPosition(last, lead) });
+        nextCursor = encodeCursor({ group, ...sortPosition(last, lead) }, filters);
         break;
       }
     }
@@ -131,13 +133,21 @@ export class HoldQueries {
 // A position before every hold of a group (no hold id sorts before it).
 const GROUP_START_ID = 'hold_00000000000000000000';
 
-function encodeCursor(position: { group: HoldGroup; actBy: number; id: string }): string {
-  return Buffer.from(`${position.group}:${position.actBy}:${position.id}`).toString('base64url');
+// A cursor is a position in one list: it carries a tag of the filters it was made with, so that a
+// cursor passed back with other filters is refused instead of silently paging another list.
+function filterTag(options: ListOptions): string {
+  const filters = [options.state ?? null, options.status ?? null, options.gateway ?? null, options.orderId ?? null, options.expiringWithinMs ?? null];
+  return createHash('sha256').update(JSON.stringify(filters)).digest('hex').slice(0, 8);
 }
 
-function decodeCursor(cursor: string): { group: HoldGroup; actBy: number; id: string } {
+function encodeCursor(position: { group: HoldGroup; actBy: number; id: string }, filters: string): string {
+  return Buffer.from(`${position.group}:${position.actBy}:${position.id}:${filters}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string, filters: string): { group: HoldGroup; actBy: number; id: string } {
   const text = Buffer.from(String(cursor), 'base64url').toString('utf8');
-  const match = /^(open|closed):(-?\d+):(hold_[0-9a-f]{20})$/.exec(text);
+  const match = /^(open|closed):(-?\d+):(hold_[0-9a-f]{20}):([0-9a-f]{8})$/.exec(text);
   if (!match) throw new ValidationError('INVALID_CURSOR', 'the cursor is not one that list() returned');
+  if (match[4] !== filters) throw new ValidationError('INVALID_CURSOR', 'the cursor belongs to a list with other filters: pass the same filters as the page that printed it');
   return { group: match[1] as HoldGroup, actBy: Number(match[2]), id: match[3] as string };
 }

@@ -272,6 +272,9 @@ for (const dialect of DIALECTS) {
         expect([...page1.holds, ...page2.holds].map((x) => x.id)).toEqual(all.holds.map((x) => x.id));
         expect(page2.nextCursor).toBeNull();
         expect((await rejects(h.hf.list({ cursor: 'garbage' }))).code).toBe('INVALID_CURSOR');
+        // A cursor pages the list it came from: with other filters it is refused, not applied to another list.
+        const otherList = await rejects(h.hf.list({ limit: 2, status: 'closed', cursor: page1.nextCursor! }));
+        expect([otherList.code, otherList.message]).toEqual(['INVALID_CURSOR', 'the cursor belongs to a list with other filters: pass the same filters as the page that printed it']);
         expect((await rejects(h.hf.list({ state: 'nope' as never }))).code).toBe('INVALID_STATE');
       });
     });
