@@ -1,9 +1,10 @@
 // An index for listing open holds soonest-actBy first (`holdfast list --open`, `--expiring-within`,
 // the operations page). Without it SQLite answered the policy branch of listHolds through the
-// act_by index (act_by = NULL is every policy hold, open or closed) and sorted all of them: about
-// 0.5 s on 1 M holds. Partial on the open states, so closed holds (the bulk of an old database)
-// are not in it; listHolds repeats the predicate word for word (SQLite uses a partial index only
-// when the query contains its WHERE term), with the states as literals, not parameters.
+// act_by index (act_by = NULL is every policy hold, open or closed) and sorted all of them: 75 ms
+// cold on 20 000 holds, growing with the table. Partial on the open states, so closed holds (the
+// bulk of an old database) are not in it; listHolds repeats the predicate word for word (SQLite
+// uses a partial index only when the query contains its WHERE term), with the states as literals,
+// not parameters.
 import { type Kysely, sql } from 'kysely';
 
 /** The states of the index's predicate: every open state, and partially_captured (open while its remainder is held). */

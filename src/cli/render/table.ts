@@ -46,8 +46,14 @@ function boxTable(head: string[] | null, align: Align[]): TextTable {
     },
     toString() {
       const all = (head ? [head, ...rows] : rows).map((row) => row.map(cellLines));
-      const columns = Math.max(0, ...all.map((row) => row.length));
-      const widths = Array.from({ length: columns }, (_, c) => Math.max(0, ...all.map((row) => Math.max(0, ...(row[c] ?? ['']).map(width)))) + 2);
+      // Loops, not Math.max(...rows): a table may have more rows than a call has room for arguments.
+      const widths: number[] = [];
+      for (const row of all) {
+        row.forEach((lines, c) => {
+          for (const line of lines) widths[c] = Math.max(widths[c] ?? 2, width(line) + 2);
+        });
+      }
+      for (let c = 0; c < widths.length; c++) widths[c] ??= 2;
       const rule = (left: string, mid: string, right: string) => left + widths.map((w) => '─'.repeat(w)).join(mid) + right;
       const draw = (row: string[][]) => {
         const height = Math.max(1, ...row.map((lines) => lines.length));
