@@ -32,7 +32,7 @@ import { formatAmount } from '../money/money.js';
 import { redactExchange, redactText, type RedactOptions } from '../gateways/redact.js';
 import { crashPoint } from './crash-point.js';
 import { parseAuthorizeRequest } from './authorize-request.js';
-import { HTTP_GATEWAY_DEFINITIONS } from '../gateways/gateway-registry.js';
+import { HTTP_GATEWAY_PROFILES } from '../gateways/gateway-registry.js';
 import type { EnvVariable } from '../gateways/gateway-definition.js';
 
 /** The result of one gateway call, as the engine records it. */
@@ -451,9 +451,9 @@ export class HoldEngine {
 
 // The environment variables that configure a known HTTP gateway, credentials first (none for others).
 function gatewayVariables(name: string): string[] {
-  const definition = HTTP_GATEWAY_DEFINITIONS.find((d) => d.name === name);
-  if (!definition) return [];
-  const variables = Object.values(definition.env) as EnvVariable[];
+  const profile = HTTP_GATEWAY_PROFILES.find((p) => p.name === name);
+  if (!profile) return [];
+  const variables = Object.values(profile.env) as EnvVariable[];
   return [...variables.filter((v) => v.secret), ...variables.filter((v) => !v.secret)].map((v) => v.name);
 }
 

@@ -1,4 +1,4 @@
-// Which HTTP gateways are configured, from environment variables: every definition in the registry
+// Which HTTP gateways are configured, from environment variables: every definition of http-gateways.ts
 // whose required variables are set (gateway-env.ts reads and checks them), created by
 // createHttpGateway. Error messages name the variable, never its value.
 import type { Logger } from 'pino';
@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { createHttpGateway } from './create-http-gateway.js';
 import type { HttpGatewayDefinition } from './gateway-definition.js';
 import { readGatewayEnv } from './gateway-env.js';
-import { HTTP_GATEWAY_DEFINITIONS } from './gateway-registry.js';
+import { HTTP_GATEWAY_DEFINITIONS } from './http-gateways.js';
 import type { Gateway } from './types.js';
 
 /** Things the environment does not decide: the clock and the logger (and, for tests, the definitions). */

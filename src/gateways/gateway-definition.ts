@@ -72,11 +72,24 @@ export interface Transformers<S extends GatewaySettings = GatewaySettings> {
   parseReauthorizeResponse?(res: WireResponse, ctx: ParseContext): ReauthorizeOutcome;
 }
 
-/** An HTTP gateway as data plus pure functions; createHttpGateway does the wiring. */
-export interface HttpGatewayDefinition<S extends GatewaySettings = GatewaySettings> extends DocumentedGateway {
+/**
+ * What holdfast knows of an HTTP gateway without its wire format: name, windows, capabilities and
+ * variables (the gateway's profile.ts). The registry lists profiles, so that commands which never
+ * call a gateway do not load the transformers and zod with them.
+ */
+export interface HttpGatewayProfile<S extends GatewaySettings = GatewaySettings> extends DocumentedGateway {
   readonly capabilities: Readonly<GatewayCapabilities>;
   /** Setting name → the variable it is read from; `baseUrl` is required (give it a default). */
   readonly env: { readonly [K in keyof S & string]-?: EnvVariable };
+}
+
+/** The variables that hold secrets (credentials), in profile order. */
+export function secretVariables(profiles: readonly HttpGatewayProfile[]): string[] {
+  return profiles.flatMap((profile) => Object.values(profile.env).filter((v) => v.secret === true).map((v) => v.name));
+}
+
+/** An HTTP gateway as data plus pure functions: its profile, credentials and wire format; createHttpGateway does the wiring. */
+export interface HttpGatewayDefinition<S extends GatewaySettings = GatewaySettings> extends HttpGatewayProfile<S> {
   /** The credential headers every call carries (content-type and Idempotency-Key are added by the wiring). */
   auth(settings: S): Record<string, string>;
   readonly transformers: Transformers<S>;

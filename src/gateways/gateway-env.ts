@@ -48,11 +48,6 @@ export interface GatewayEnv {
   timeouts: Partial<HttpTimeouts>;
 }
 
-/** The variables that hold secrets (credentials), in definition order. */
-export function secretVariables(definitions: readonly HttpGatewayDefinition[]): string[] {
-  return definitions.flatMap((definition) => Object.values(definition.env).filter((v) => v.secret === true).map((v) => v.name));
-}
-
 /**
  * Checks every variable of every definition (set ones only: an invalid base URL is refused even when
  * its gateway is not enabled) and returns the gateways whose required variables are all set. A

@@ -5,8 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configuredSecrets } from '../../src/config/configured-secrets.js';
 import { ConfigError } from '../../src/errors.js';
 import { gatewaysFromEnv } from '../../src/gateways/from-env.js';
-import { readGatewayEnv, secretVariables } from '../../src/gateways/gateway-env.js';
-import { DOCUMENTED_GATEWAYS, HTTP_GATEWAY_DEFINITIONS, KNOWN_GATEWAY_NAMES } from '../../src/gateways/gateway-registry.js';
+import { secretVariables } from '../../src/gateways/gateway-definition.js';
+import { readGatewayEnv } from '../../src/gateways/gateway-env.js';
+import { DOCUMENTED_GATEWAYS, HTTP_GATEWAY_PROFILES, KNOWN_GATEWAY_NAMES } from '../../src/gateways/gateway-registry.js';
+import { HTTP_GATEWAY_DEFINITIONS } from '../../src/gateways/http-gateways.js';
 import type { Gateway } from '../../src/gateways/types.js';
 import { KUSHKI_DEFINITION } from '../../src/gateways/kushki/definition.js';
 import { KUSHKI_ERRORS } from '../../src/gateways/kushki/transformers.js';
@@ -80,6 +82,14 @@ describe('the registry', () => {
     expect(DOCUMENTED_GATEWAYS.map((g) => g.name)).toEqual(KNOWN_GATEWAY_NAMES);
   });
 
+  it('lists each HTTP gateway twice, profile and definition, and the two agree', () => {
+    expect(HTTP_GATEWAY_DEFINITIONS.map((d) => d.name)).toEqual(HTTP_GATEWAY_PROFILES.map((p) => p.name));
+    HTTP_GATEWAY_DEFINITIONS.forEach((definition, i) => {
+      const profile = HTTP_GATEWAY_PROFILES[i]!;
+      expect([definition.capabilities, definition.windows, definition.env]).toEqual([profile.capabilities, profile.windows, profile.env]);
+    });
+  });
+
   it('every HTTP definition has a base URL with a default, at least one required variable, and variables under its own prefix', () => {
     const names = new Set<string>();
     for (const d of [...HTTP_GATEWAY_DEFINITIONS, ACME_DEFINITION]) {
@@ -99,7 +109,7 @@ describe('the registry', () => {
   });
 
   it('secrets come from the definitions: the CLI log redactor removes every secret variable', () => {
-    expect(secretVariables(HTTP_GATEWAY_DEFINITIONS)).toEqual(['KUSHKI_PRIVATE_MERCHANT_ID', 'PAYCERTIFY_API_TOKEN']);
+    expect(secretVariables(HTTP_GATEWAY_PROFILES)).toEqual(['KUSHKI_PRIVATE_MERCHANT_ID', 'PAYCERTIFY_API_TOKEN']);
     expect(configuredSecrets({ PAYCERTIFY_API_TOKEN: 'tok', HOLDFAST_WEBHOOK_SECRET: 'wh' })).toEqual(['tok', 'wh']);
   });
 });

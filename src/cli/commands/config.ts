@@ -1,6 +1,6 @@
 // `holdfast config`: the effective configuration, each value with where it came from. Secrets are
 // never printed: a webhook secret or a gateway credential shows as set or not set.
-import { HTTP_GATEWAY_DEFINITIONS } from '../../gateways/gateway-registry.js';
+import { HTTP_GATEWAY_PROFILES } from '../../gateways/gateway-registry.js';
 import { redactUrl } from '../../../db/redact-url.js';
 import { formatDurationExact } from '../../time/format-duration.js';
 import { resolveConfig, type SettingSource } from '../../config/resolve-config.js';
@@ -36,11 +36,11 @@ export async function configCommand(options: { db?: string | undefined; env?: No
     { setting: 'webhook.retention', value: formatDurationExact(config.webhookRetentionMs.value), source: config.webhookRetentionMs.source },
   );
   // Which gateways the environment enables, by whether their credentials are set (never their values).
-  for (const definition of HTTP_GATEWAY_DEFINITIONS) {
-    const required = Object.values(definition.env).filter((v) => v.required);
+  for (const profile of HTTP_GATEWAY_PROFILES) {
+    const required = Object.values(profile.env).filter((v) => v.required);
     const set = required.filter((v) => (env[v.name] ?? '').trim() !== '');
     const enabled = required.length > 0 && set.length === required.length;
-    settings.push({ setting: `gateway.${definition.name}`, value: enabled ? 'enabled' : 'off', source: enabled ? `env ${set.map((v) => v.name).join(', ')}` : 'default' });
+    settings.push({ setting: `gateway.${profile.name}`, value: enabled ? 'enabled' : 'off', source: enabled ? `env ${set.map((v) => v.name).join(', ')}` : 'default' });
   }
   if (env.HOLDFAST_FAKE_GATEWAY === '1') settings.push({ setting: 'gateway.fake', value: 'enabled', source: 'env HOLDFAST_FAKE_GATEWAY' });
   return { file: config.file, settings };

@@ -1,7 +1,7 @@
-// Kushki OneClick as holdfast knows it: what it allows, how long its holds last, the variables that
-// configure it, its credential header and its wire format (transformers.ts).
-import { DAY_MS } from '../../time/durations.js';
+// Kushki OneClick as createHttpGateway wires it: its profile (profile.ts: capabilities, windows,
+// variables), its credential header and its wire format (transformers.ts).
 import type { HttpGatewayDefinition } from '../gateway-definition.js';
+import { KUSHKI_PROFILE, KUSHKI_UAT_URL, type KushkiSettings } from './profile.js';
 import {
   buildAuthorizeCall,
   buildCaptureCall,
@@ -13,37 +13,11 @@ import {
   parseVoidResponse,
 } from './transformers.js';
 
-/** The UAT environment; production is https://api.kushkipagos.com. */
-export const KUSHKI_UAT_URL = 'https://api-uat.kushkipagos.com';
+export { KUSHKI_UAT_URL, type KushkiSettings };
 
-/** What a Kushki gateway is created with. */
-export type KushkiSettings = {
-  baseUrl: string;
-  /** Sent as Private-Merchant-Id; never stored or logged. */
-  privateMerchantId: string;
-};
-
-/** Kushki OneClick: authorize and capture on a subscription, void a ticket. */
+/** Kushki OneClick: its profile, the Private-Merchant-Id header and its wire format. */
 export const KUSHKI_DEFINITION: Readonly<HttpGatewayDefinition<KushkiSettings>> = Object.freeze<HttpGatewayDefinition<KushkiSettings>>({
-  name: 'kushki',
-  /**
-   * One capture per authorization, up to 110 % of it plus its reauthorizations (fixture
-   * kushki-oneclick-auth-rules). Reauthorization of a pre-authorization is documented by Kushki; its
-   * Card API body is not (see REAUTHORIZATION.md): the wire format here is unverified.
-   */
-  capabilities: Object.freeze({
-    maxCaptures: 1,
-    overcaptureBps: 1000,
-    partialCapture: true,
-    reauthorization: true,
-    captureNeedsSubscription: true,
-  }),
-  /** Debit 7 days, credit 28 days (seed 000). */
-  windows: Object.freeze({ debit: 7 * DAY_MS, credit: 28 * DAY_MS }),
-  env: {
-    privateMerchantId: { name: 'KUSHKI_PRIVATE_MERCHANT_ID', format: 'credential', required: true, secret: true },
-    baseUrl: { name: 'KUSHKI_BASE_URL', format: 'url', default: KUSHKI_UAT_URL },
-  },
+  ...KUSHKI_PROFILE,
   auth: (settings: KushkiSettings) => ({ 'private-merchant-id': settings.privateMerchantId }),
   transformers: {
     buildAuthorizeCall,
@@ -58,4 +32,4 @@ export const KUSHKI_DEFINITION: Readonly<HttpGatewayDefinition<KushkiSettings>> 
 });
 
 /** Kept for callers of the earlier export. */
-export const KUSHKI_CAPABILITIES = KUSHKI_DEFINITION.capabilities;
+export const KUSHKI_CAPABILITIES = KUSHKI_PROFILE.capabilities;

@@ -1,7 +1,7 @@
-// PayCertify as holdfast knows it: what it allows, how long its holds last, the variables that
-// configure it, its bearer token and its wire format (transformers.ts).
-import { DAY_MS } from '../../time/durations.js';
+// PayCertify as createHttpGateway wires it: its profile (profile.ts: capabilities, windows,
+// variables), its bearer token and its wire format (transformers.ts).
 import type { HttpGatewayDefinition } from '../gateway-definition.js';
+import { PAYCERTIFY_PROFILE, PAYCERTIFY_QA_URL, type PayCertifySettings } from './profile.js';
 import {
   buildAuthorizeCall,
   buildCaptureCall,
@@ -11,42 +11,11 @@ import {
   parseVoidResponse,
 } from './transformers.js';
 
-/** The QA environment; production is https://gateway-api.paycertify.com. */
-export const PAYCERTIFY_QA_URL = 'https://qa-gateway-api.paycertify.com';
+export { PAYCERTIFY_QA_URL, type PayCertifySettings };
 
-/** What a PayCertify gateway is created with. */
-export type PayCertifySettings = {
-  baseUrl: string;
-  /** Sent as `Authorization: Bearer …`; never stored or logged. */
-  apiToken: string;
-  /** PayCertify picks a processor at random when none is given. */
-  processorId?: string | undefined;
-  /** ip_address to send when the request's metadata has none (seed 003 lists it as required). */
-  defaultIpAddress?: string | undefined;
-};
-
-/** PayCertify: auth, capture and void of a card transaction; the raw card stays in memory only. */
+/** PayCertify: its profile, the bearer token and its wire format. */
 export const PAYCERTIFY_DEFINITION: Readonly<HttpGatewayDefinition<PayCertifySettings>> = Object.freeze<HttpGatewayDefinition<PayCertifySettings>>({
-  name: 'paycertify',
-  /**
-   * Seed 003 shows one capture of part of an authorization (0.50 of 1.00) and says nothing about a
-   * second capture or capturing more than authorized: one capture, no overcapture.
-   */
-  capabilities: Object.freeze({
-    maxCaptures: 1,
-    overcaptureBps: 0,
-    partialCapture: true,
-    reauthorization: false,
-    captureNeedsSubscription: false,
-  }),
-  /** PayCertify responses carry no card type, so 7 days (the shorter usual window) for all. */
-  windows: Object.freeze({ debit: 7 * DAY_MS, credit: 7 * DAY_MS }),
-  env: {
-    apiToken: { name: 'PAYCERTIFY_API_TOKEN', format: 'credential', required: true, secret: true },
-    baseUrl: { name: 'PAYCERTIFY_BASE_URL', format: 'url', default: PAYCERTIFY_QA_URL },
-    processorId: { name: 'PAYCERTIFY_PROCESSOR_ID', format: 'text' },
-    defaultIpAddress: { name: 'PAYCERTIFY_DEFAULT_IP_ADDRESS', format: 'text' },
-  },
+  ...PAYCERTIFY_PROFILE,
   auth: (settings: PayCertifySettings) => ({ authorization: `Bearer ${settings.apiToken}` }),
   transformers: {
     buildAuthorizeCall: (req, settings: PayCertifySettings) =>
@@ -60,4 +29,4 @@ export const PAYCERTIFY_DEFINITION: Readonly<HttpGatewayDefinition<PayCertifySet
 });
 
 /** Kept for callers of the earlier export. */
-export const PAYCERTIFY_CAPABILITIES = PAYCERTIFY_DEFINITION.capabilities;
+export const PAYCERTIFY_CAPABILITIES = PAYCERTIFY_PROFILE.capabilities;
