@@ -11,7 +11,7 @@ import { forEachLimited } from '../src/sweeper/pool.js';
 import type { BenchContext } from './bench-context.js';
 import { type BenchResult, result } from './bench-result.js';
 import { round, timed } from './stats.js';
-import { silentLogger } from './silent-logger.js';
+import { silentLogger } from '../src/silent-logger.js';
 import { startSimulatorProcess } from './loopback-simulator.js';
 
 /** The latencies measured; the goal is judged at 25 ms (issue 11). */

@@ -14,7 +14,7 @@ import type { BenchContext } from './bench-context.js';
 import { type BenchResult, result } from './bench-result.js';
 import { round, timed } from './stats.js';
 import { scratchDir } from './scratch-dir.js';
-import { silentLogger } from './silent-logger.js';
+import { silentLogger } from '../src/silent-logger.js';
 
 /** Runs the lifecycle benchmark and reports holds/s for the API, the floor and their ratio. */
 export async function lifecycleBench(ctx: BenchContext): Promise<BenchResult> {

@@ -8,7 +8,7 @@ import { createKushkiGateway } from '../src/gateways/kushki/index.js';
 import { ManualClock } from '../src/clock.js';
 import { forEachLimited } from '../src/sweeper/pool.js';
 import { scratchDir } from './scratch-dir.js';
-import { silentLogger } from './silent-logger.js';
+import { silentLogger } from '../src/silent-logger.js';
 import { startSimulatorProcess } from './loopback-simulator.js';
 
 const count = Number(process.argv[2] ?? 2_000);

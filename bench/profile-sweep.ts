@@ -8,7 +8,7 @@ import { FakeGateway } from '../src/gateways/fake/index.js';
 import { ManualClock } from '../src/clock.js';
 import { scratchDir } from './scratch-dir.js';
 import { seedHolds } from './seed-holds.js';
-import { silentLogger } from './silent-logger.js';
+import { silentLogger } from '../src/silent-logger.js';
 import { SWEEP_AT } from './sweep-throughput.js';
 
 const count = Number(process.argv[2] ?? 5_000);

@@ -14,7 +14,7 @@ import { type BenchResult, result } from './bench-result.js';
 import { round, timed } from './stats.js';
 import { scratchDir } from './scratch-dir.js';
 import { seedHolds } from './seed-holds.js';
-import { silentLogger } from './silent-logger.js';
+import { silentLogger } from '../src/silent-logger.js';
 
 /** The instant the sweep benchmarks run at: every seeded hold's actBy is in the hour before it. */
 export const SWEEP_AT = Date.UTC(2026, 2, 1, 12);

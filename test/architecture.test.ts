@@ -16,7 +16,7 @@ const ROOT = resolve(import.meta.dirname, '..');
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['machines'],
-  ['db', 'src/errors.ts', 'src/clock.ts'],
+  ['db', 'src/errors.ts', 'src/clock.ts', 'src/silent-logger.ts'],
   ['src/money', 'src/time'],
   ['src/gateways'],
   ['src/policy'],

@@ -1,7 +1,6 @@
 // The embedded API: what an order-fulfilment system calls. Amounts are integer minor units, times
 // UTC epoch ms. This file is the surface; the writes are in hold-writes.ts, the reads in
 // hold-queries.ts, and every write goes through the engine (version-checked, write-ahead).
-import pino from 'pino';
 import type { OnExpiry } from '../../machines/hold.machine.js';
 import type { Actor, Hold, HoldHistory } from '../../machines/hold-types.js';
 import { openStore } from '../../db/connection.js';
@@ -9,7 +8,7 @@ import { configuredSecrets } from '../config/configured-secrets.js';
 import { systemClock } from '../clock.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import type { Gateway } from '../gateways/types.js';
-import { logRedactor } from '../gateways/redact.js';
+import { silentLogger } from '../silent-logger.js';
 import { HoldfastError } from '../errors.js';
 import { HoldEngine } from '../engine/hold-engine.js';
 import { sweep, type SweepOptions, type SweepReport } from '../sweeper/sweep.js';
@@ -67,7 +66,7 @@ export async function openHoldfast(options: OpenHoldfastOptions = {}): Promise<H
   });
   const secrets = [...(options.secrets ?? []), ...configuredSecrets(env)];
   // The library logs nothing unless given a logger (the CLI and the daemon pass theirs).
-  const logger = options.logger ?? pino({ level: 'silent', formatters: { log: logRedactor(secrets) } });
+  const logger = options.logger ?? silentLogger();
   const clock = options.clock ?? systemClock;
   const gateways = new Map<string, Gateway>();
   // The adapters (and their HTTP client) load only when the environment is to configure them.
