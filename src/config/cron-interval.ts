@@ -1,15 +1,15 @@
 // How often a cron schedule sweeps at worst: what the lead time must leave room for.
-import cron from 'node-cron';
 
 /** The longest gap between consecutive runs of a cron schedule (ms). */
-export function longestInterval(schedule: string): number {
-  return everyFewUnits(schedule) ?? probedInterval(schedule);
+export async function longestInterval(schedule: string): Promise<number> {
+  return everyFewUnits(schedule) ?? (await probedInterval(schedule));
 }
 
 /**
  * The common shapes, answered without node-cron: `* * * * *`, `*∕n * * * *` and their six-field
  * forms (seconds first), where n divides 60 and hours, days, months and weekdays are all `*`.
- * Probing node-cron's next 200 runs costs about 45 ms, which every CLI command paid at start-up.
+ * Probing node-cron's next 200 runs costs about 45 ms (and loading node-cron a few more), which
+ * every CLI command paid at start-up.
  */
 function everyFewUnits(schedule: string): number | null {
   const fields = schedule.trim().split(/\s+/);
@@ -30,8 +30,9 @@ function everyFewUnits(schedule: string): number | null {
   return everyMinutes !== null && /^[0-5]?[0-9]$/.test(seconds) ? everyMinutes * 60_000 : null;
 }
 
-/** The longest gap over the schedule's next 200 runs, as node-cron computes them. */
-export function probedInterval(schedule: string): number {
+/** The longest gap over the schedule's next 200 runs, as node-cron computes them (loaded only for this). */
+export async function probedInterval(schedule: string): Promise<number> {
+  const { default: cron } = await import('node-cron');
   const probe = cron.createTask(schedule, () => undefined);
   try {
     const runs = probe.getNextRuns(200).map((d) => d.getTime());

@@ -100,7 +100,7 @@ export async function resolveConfig(input: { options?: ConfigOptions; env?: Node
   try {
     policy = createExpiryPolicy({ windows: windows.value, leadTimeMs: leadTimeMs.value });
     // The lead time must leave room for one sweep interval of this schedule plus the first retries.
-    checkLeadTime(leadTimeMs.value, longestInterval(schedule.value));
+    checkLeadTime(leadTimeMs.value, await longestInterval(schedule.value));
   } catch (error) {
     if (error instanceof HoldfastError) throw new ConfigError(`${leadTimeMs.source === 'default' ? '' : `${leadTimeMs.source}: `}${error.message}`);
     throw error;

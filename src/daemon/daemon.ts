@@ -70,7 +70,7 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
   if (!cron.validate(schedule)) throw new ConfigError(`invalid sweep schedule ${JSON.stringify(schedule)}: expected a cron expression like "*/5 * * * *"`);
   const engine = engineOf(hf);
   // The lead time must leave room for one interval of this schedule plus the first retries.
-  checkLeadTime(engine.policy.leadTimeMs, longestInterval(schedule));
+  checkLeadTime(engine.policy.leadTimeMs, await longestInterval(schedule));
   const logger = engine.logger;
   const metrics = createMetrics(() => hf.stats(), { outbox: () => outboxBacklog(engine.store.db), now: () => engine.clock.now() });
   const removeObserver = engine.onExchange((o) => metrics.recordExchange(o));

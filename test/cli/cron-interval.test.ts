@@ -13,8 +13,8 @@ describe('longestInterval', () => {
     ['0 * * * *', 3_600_000],
     ['*/7 * * * *', 420_000],
     ['0 9 * * 1-5', 3 * 86_400_000],
-  ])('%s sweeps at least every %i ms, as node-cron runs it', (schedule, expected) => {
-    expect(longestInterval(schedule)).toBe(expected);
-    expect(probedInterval(schedule)).toBe(expected);
+  ])('%s sweeps at least every %i ms, as node-cron runs it', async (schedule, expected) => {
+    expect(await longestInterval(schedule)).toBe(expected);
+    expect(await probedInterval(schedule)).toBe(expected);
   });
 });
