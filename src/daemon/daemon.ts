@@ -158,7 +158,7 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
       await delivery?.stop(0);
       throw error;
     }
-    metricsUrl = `http://${host}:${port}`;
+    metricsUrl = httpUrl(host, port);
   }
 
   const firstSweep = tracked();
@@ -197,3 +197,7 @@ export async function startDaemon(hf: Holdfast, options: DaemonOptions = {}): Pr
   };
 }
 
+/** The URL of a listener: an IPv6 address goes in brackets (`http://[::1]:9464`). */
+export function httpUrl(host: string, port: number): string {
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+}

@@ -7,6 +7,7 @@ import { quietSchedule, tempDir } from '../helpers/harness.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { holdfastBin } from '../helpers/run-cli.js';
 import { demoCommand } from '../../src/cli/commands/demo.js';
+import { httpUrl } from '../../src/daemon/daemon.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -64,6 +65,17 @@ describe('holdfast daemon', () => {
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.event === 'sweep')).toMatchObject({ holds: 1, totals: { approved: 1 } });
     expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(['daemon_started', 'shutdown', 'daemon_stopped']));
+  });
+});
+
+describe('the daemon listener URL', () => {
+  it('puts an IPv6 host in brackets and leaves names and IPv4 as they are', () => {
+    expect([httpUrl('::1', 9464), httpUrl('[::1]', 9464), httpUrl('127.0.0.1', 9464), httpUrl('localhost', 80)]).toEqual([
+      'http://[::1]:9464',
+      'http://[::1]:9464',
+      'http://127.0.0.1:9464',
+      'http://localhost:80',
+    ]);
   });
 });
 
