@@ -6,10 +6,10 @@
 // are exactly what track() writes. Each seeded hold is a clone of a template that varies only what
 // differs between holds: id (random, like newHoldId), order id, gateway reference, amount,
 // authorizedAt/expiresAt/next_action_at/policy_due_at (kept consistent with the policy's window and
-// default lead time, in the columns and in the snapshot). The clones go into a database created and migrated by
-// openStore, with raw better-sqlite3 prepared statements in one transaction; synchronous is off
-// while seeding only (a fixture need not survive power loss), and the file stays in WAL mode, so
-// holdfast opens it with its own settings (synchronous=FULL) like any other database.
+// default lead time, in the columns and in the snapshot). The clones go into a database created and
+// migrated by openStore, with raw better-sqlite3 prepared statements in one transaction; synchronous
+// is off while seeding only (a fixture need not survive power loss), and the file stays in WAL mode,
+// so holdfast opens it with its own settings (synchronous=FULL) like any other database.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';

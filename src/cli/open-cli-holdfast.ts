@@ -1,5 +1,6 @@
 // Opens holdfast the way the CLI runs it: configuration and gateways from the environment, the
 // system clock, actor `cli`, and logs off unless HOLDFAST_LOG_LEVEL asks (stderr is for one error line).
+import type { Logger } from 'pino';
 import { logRedactor } from '../gateways/redact.js';
 import { silentLogger } from '../silent-logger.js';
 import { configuredSecrets } from '../config/configured-secrets.js';
@@ -37,13 +38,7 @@ export async function openCliHoldfast(options: {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? { level: env.HOLDFAST_LOG_LEVEL ?? 'silent', fd: 2 };
   // Configured credentials are removed from every log line, wherever a gateway or an error echoes them.
-  const logger =
-    log.level === 'silent'
-      ? silentLogger()
-      : await (async () => {
-          const { default: pino } = await import('pino');
-          return pino({ name: 'holdfast', level: log.level, formatters: { log: logRedactor(configuredSecrets(env)) } }, pino.destination(log.fd));
-        })();
+  const logger = log.level === 'silent' ? silentLogger() : await pinoLogger(log, env);
   // Configuration first: a bad config file must not leave a freshly created database behind.
   const config = await resolveConfig({ env, options: { database: options.db } });
   const gateways = options.gateways === false ? [] : (await import('../config/configured-gateways.js')).configuredGateways(env, { clock, logger });
@@ -65,4 +60,10 @@ export async function openCliHoldfast(options: {
       for (const gateway of gateways) await gateway.close?.();
     },
   };
+}
+
+// pino, loaded only when something is to be logged, with every configured secret redacted.
+async function pinoLogger(log: { level: string; fd: 1 | 2 }, env: NodeJS.ProcessEnv): Promise<Logger> {
+  const { default: pino } = await import('pino');
+  return pino({ name: 'holdfast', level: log.level, formatters: { log: logRedactor(configuredSecrets(env)) } }, pino.destination(log.fd));
 }

@@ -108,7 +108,7 @@ export async function resolveConfig(input: { options?: ConfigOptions; env?: Node
   return { file: path, database, leadTimeMs, windows, schedule, concurrency, webhookUrl, webhookSecretSet, expiringSoonMs, webhookRetentionMs, policy };
 }
 
-// The schema (and zod with it, ~80 ms of start-up) is loaded only when there is a file to check.
+// The schema (and zod with it) is loaded only when there is a file to check.
 async function readFile(env: NodeJS.ProcessEnv, cwd: string): Promise<{ file: ConfigFile; path: string | null }> {
   const explicit = env.HOLDFAST_CONFIG !== undefined && env.HOLDFAST_CONFIG.trim() !== '';
   const path = resolve(cwd, explicit ? (env.HOLDFAST_CONFIG as string) : DEFAULT_CONFIG_FILE);

@@ -7,7 +7,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { type Holdfast, openHoldfast } from '../../holds/holdfast.js';
 import { createKushkiGateway } from '../../gateways/kushki/index.js';
 import { type Simulator, startSimulator } from '../../simulator/index.js';
@@ -134,7 +133,7 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
   const database = join(mkdtempSync(join(tmpdir(), 'holdfast-demo-')), 'demo.db');
   const sim = await startSimulator({ clock, latencyMs: 2 });
   const kushki = createKushkiGateway({ baseUrl: sim.url, privateMerchantId: 'demo-merchant', clock });
-  const hf = await openHoldfast({ database, gateways: [kushki], clock, logger: pino({ level: 'silent' }) });
+  const hf = await openHoldfast({ database, gateways: [kushki], clock });
   const ctx: DemoContext = { hf, sim, start };
   try {
     out(INTRO);
