@@ -12,7 +12,7 @@ export function approvingGateway(name: string): Gateway & { calls: number } {
   const gateway = {
     name,
     calls: 0,
-    capabilities: { maxCaptures: 1, overcaptureBps: 1000, partialCapture: true, reauthorization: false, captureNeedsSubscription: false },
+    capabilities: { maxCaptures: 1, overcaptureBps: 1000, partialCapture: true, reauthorization: false, replacement: false, captureNeedsSubscription: false },
     async authorize(): Promise<AuthorizeOutcome> {
       throw new Error('the approving gateway only captures and voids');
     },

@@ -269,15 +269,24 @@ export async function countHoldsByStateAndCurrency(db: Db): Promise<StateCurrenc
 }
 
 /** How many gateway exchanges of one operation ended in each outcome (approved, declined, unknown, …). */
-export async function countExchangesByOutcome(db: Db, operation: string): Promise<{ outcome: string; count: number }[]> {
+/**
+ * Extension attempts by method and outcome: reauthorizations, and the authorizations of replacement
+ * holds (their keys carry `replacementMark`), counted from the exchange log.
+ */
+export async function countExtensionsByOutcome(db: Db, replacementMark: string): Promise<{ method: 'reauthorization' | 'replacement'; outcome: string; count: number }[]> {
   const rows = await db
     .selectFrom('gateway_exchanges')
-    .select((eb) => ['outcome', eb.fn.countAll<number | string>().as('count')])
-    .where('operation', '=', operation)
-    .groupBy('outcome')
+    .select((eb) => [
+      eb.case().when('operation', '=', 'reauthorize').then('reauthorization').else('replacement').end().as('method'),
+      'outcome',
+      eb.fn.countAll<number | string>().as('count'),
+    ])
+    .where((eb) => eb.or([eb('operation', '=', 'reauthorize'), eb.and([eb('operation', '=', 'authorize'), eb('idempotency_key', 'like', `%${replacementMark}%`)])]))
+    .groupBy(['method', 'outcome'])
+    .orderBy('method')
     .orderBy('outcome')
     .execute();
-  return rows.map((r) => ({ outcome: r.outcome, count: Number(r.count) }));
+  return rows.map((r) => ({ method: r.method as 'reauthorization' | 'replacement', outcome: r.outcome, count: Number(r.count) }));
 }
 
 /** Count and amount of one currency. */
@@ -320,4 +329,12 @@ export function actByAtOrBeforeCondition(eb: ExpressionBuilder<Database, 'holds'
     eb.and([eb('act_by', 'is not', null), eb('act_by', '<=', at)]),
     eb.and([eb('act_by', 'is', null), eb('expires_at', '<=', at + leadTimeMs)]),
   ]);
+}
+
+/**
+ * Makes a hold waiting on its replacement due now (the replacement's authorization has an outcome):
+ * written with that outcome, so a crash before the waiting hold is settled leaves it due, not idle.
+ */
+export function makeReplacedHoldDue(db: Db, id: string, at: number) {
+  return db.updateTable('holds').set({ next_action_at: at }).where('id', '=', id).where('state', 'in', ['extending', 'needs_attention']);
 }

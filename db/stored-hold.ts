@@ -46,8 +46,9 @@ export interface StoredHold {
 }
 
 // Version 1 snapshots predate the intent's commit time and deadline on the pending call; versions 1
-// and 2 predate the extend plan (holdUntil, fallback) and the chain of reauthorizations.
-const UPGRADABLE_VERSIONS = new Set([1, 2, HOLD_MACHINE_VERSION]);
+// and 2 predate the extend plan (holdUntil, fallback) and the chain of reauthorizations; versions
+// up to 3 predate replacement holds (extendBy, replaces, replacedBy).
+const UPGRADABLE_VERSIONS = new Set([1, 2, 3, HOLD_MACHINE_VERSION]);
 const SHORTEST_DOCUMENTED_WINDOW_MS = 7 * 24 * 3_600_000;
 
 /** The snapshot of a row, parsed, version-checked and upgraded; refuses unknown versions and damaged JSON. */
@@ -71,8 +72,14 @@ export function readSnapshot(row: Pick<HoldRow, 'id' | 'snapshot' | 'machine_ver
   }
   const snapshot = withRequestedAmount(parsed as { value: HoldState; context: HoldContext });
   const upgraded = version === 1 ? upgradeFromV1(snapshot, row) : snapshot;
-  // Fields added by version 3 are filled wherever missing (older versions, hand-built snapshots).
-  return upgraded.context.reauthorizations === undefined ? upgradeFromV2(upgraded) : upgraded;
+  // Fields added by versions 3 and 4 are filled wherever missing (older versions, hand-built snapshots).
+  const v3 = upgraded.context.reauthorizations === undefined ? upgradeFromV2(upgraded) : upgraded;
+  return v3.context.replacedBy === undefined ? upgradeFromV3(v3) : v3;
+}
+
+function upgradeFromV3(snapshot: { value: HoldState; context: HoldContext }) {
+  const { context } = snapshot;
+  return { value: snapshot.value, context: { ...context, extendBy: context.extendBy ?? null, replaces: context.replaces ?? null, replacedBy: context.replacedBy ?? null } };
 }
 
 function upgradeFromV2(snapshot: { value: HoldState; context: HoldContext }) {
@@ -170,7 +177,7 @@ export function holdColumns(hold: StoredHold): Insertable<HoldsTable> & Required
 /** True when a hold in this state accepts no further capture or void. */
 export function isClosed(state: HoldState, context: Pick<HoldContext, 'remainderReleased'>): boolean {
   if (state === 'partially_captured') return context.remainderReleased;
-  return state === 'captured' || state === 'voided' || state === 'expired' || state === 'declined';
+  return state === 'captured' || state === 'voided' || state === 'replaced' || state === 'expired' || state === 'declined';
 }
 
 /** The Hold the API returns, from a StoredHold (no parsing), with actBy under the current lead time. */
@@ -197,6 +204,9 @@ export function toHold(hold: StoredHold, leadTimeMs: number): Hold {
     onExpiryAmount: context.onExpiryAmount,
     holdUntil: context.onExpiry === 'extend' ? context.holdUntil : null,
     fallback: context.onExpiry === 'extend' ? context.fallback : null,
+    extendBy: context.onExpiry === 'extend' ? context.extendBy : null,
+    replaces: context.replaces,
+    replacedBy: context.replacedBy,
     authorizations: authorizationChain(hold),
     closed: isClosed(hold.state, context),
     // A declined authorization keeps its request in the snapshot; nothing is in flight.

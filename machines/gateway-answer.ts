@@ -118,6 +118,9 @@ function approvalEvent(pending: PendingOperation, answer: Extract<GatewayAnswer,
       }
       return { type: 'REAUTHORIZED', amount: re.amount, ref: re.ref, reauthorizedAt: re.reauthorizedAt, expiresAt: re.expiresAt, at };
     }
+    case 'replace':
+      // Never sent for the hold itself: its replacement hold's authorization answers (see replacementEvent).
+      return { type: 'FLAG', reason: 'a gateway answer arrived for a replacement, which is never sent from the hold it replaces; nothing was applied', at };
     default: {
       const never: never = pending.operation;
       throw new Error(`unhandled operation ${String(never)}`);

@@ -34,8 +34,15 @@ export interface HoldDetailJson extends HoldJson {
   /** Extend plan: keep the funds until then, then `fallback` (null for other plans). */
   holdUntil: string | null;
   fallback: string | null;
+  /** How extensions are made (reauthorization or replacement); null: the gateway's best. */
+  extendBy: string | null;
   /** The chain of authorizations: the original, then each reauthorization. */
   authorizations: { kind: string; ref: string | null; amount: number; at: string; expiresAt: string }[];
+  /** The hold this one replaced, and the hold that replaced it (replacement authorizations). */
+  replaces: string | null;
+  replacedBy: string | null;
+  /** Every hold of the order's replacement chain, oldest first (this one included; one entry when never replaced). */
+  replacementChain: { id: string; state: string; amount: number; gatewayRef: string | null; authorizedAt: string | null; expiresAt: string | null }[];
   transitions: { from: string | null; to: string; event: string; actor: string; at: string; detail: Record<string, unknown> | null }[];
   exchanges: {
     operation: string;
@@ -79,12 +86,16 @@ export function holdToJson(hold: Hold): HoldJson {
 }
 
 /** The `show --json` shape: the hold's fields plus its transitions and exchanges, oldest first. */
-export function holdDetailToJson(hold: Hold, history: HoldHistory): HoldDetailJson {
+export function holdDetailToJson(hold: Hold, history: HoldHistory, chain: readonly Hold[] = [hold]): HoldDetailJson {
   return {
     ...holdToJson(hold),
     holdUntil: toIsoTime(hold.holdUntil),
     fallback: hold.fallback,
+    extendBy: hold.extendBy,
     authorizations: hold.authorizations.map((a) => ({ kind: a.kind, ref: a.ref, amount: a.amount, at: new Date(a.at).toISOString(), expiresAt: new Date(a.expiresAt).toISOString() })),
+    replaces: hold.replaces,
+    replacedBy: hold.replacedBy,
+    replacementChain: chain.map((h) => ({ id: h.id, state: h.state, amount: h.amount, gatewayRef: h.gatewayRef, authorizedAt: toIsoTime(h.authorizedAt), expiresAt: toIsoTime(h.expiresAt) })),
     transitions: history.transitions.map(transitionToJson),
     exchanges: history.exchanges.map(exchangeToJson),
   };

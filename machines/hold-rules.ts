@@ -117,9 +117,20 @@ export function extendRefusal(ctx: RuleContext, amount: number, deadline: number
   return null;
 }
 
+/**
+ * Why replacing the authorization by a new one for `amount` (the new total) at `at`, to be sent
+ * before `deadline`, is not allowed, or null when it is.
+ */
+export function replaceRefusal(ctx: RuleContext, amount: number, deadline: number, at: number): Refusal | null {
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    return { code: 'INVALID_AMOUNT', message: `a replacement authorization is for a positive integer of minor units, got ${String(amount)}` };
+  }
+  return extendRefusal(ctx, 0, deadline, at);
+}
+
 /** Why an operator's resolution of a flagged hold is not allowed, or null when it is. */
 export function resolutionRefusal(
-  ctx: RuleContext & { pending: { operation: 'authorize' | 'capture' | 'void' | 'reauthorize' } | null },
+  ctx: RuleContext & { pending: { operation: 'authorize' | 'capture' | 'void' | 'reauthorize' | 'replace' } | null },
   resolution: 'captured' | 'voided' | 'not_captured',
   amount: number | null,
   reason: string,

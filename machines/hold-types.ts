@@ -1,6 +1,6 @@
 // The domain types the embedded API returns. Money in integer minor units, times in UTC epoch ms.
 // Plain data, below every layer: the database maps rows to them, the API returns them.
-import type { AuthorizationLink, FinalPlan, HoldState, LastError, OnExpiry, PendingOperation } from './hold.machine.js';
+import type { AuthorizationLink, ExtensionMethod, FinalPlan, HoldState, LastError, OnExpiry, PendingOperation } from './hold.machine.js';
 
 /** What the issuer says the card is; it decides the hold's window (unknown: the gateway's shortest). */
 export type CardType = 'credit' | 'debit' | 'unknown';
@@ -37,6 +37,12 @@ export interface Hold {
   holdUntil: number | null;
   /** Extend plan: its final plan. */
   fallback: FinalPlan | null;
+  /** Extend plan: how it extends (null: reauthorization where the gateway has it, else replacement). */
+  extendBy: ExtensionMethod | null;
+  /** The hold whose authorization this one replaced (the order's earlier hold), or null. */
+  replaces: string | null;
+  /** The hold whose authorization replaced this one: the order's funds are there, and commands on this id go there. */
+  replacedBy: string | null;
   /** The chain of authorizations: the original, then each reauthorization that took effect. */
   authorizations: AuthorizationLink[];
   /** True once nothing more can be captured or voided (a closed partial capture, a terminal state). */

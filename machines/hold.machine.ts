@@ -12,19 +12,25 @@
 // leaving the fallback room) comes is abandoned for the fallback plan instead of flagged, because the
 // fallback (capture or void of the original authorization, for what is known to be authorized) is
 // correct whether or not the reauthorization took effect. Nothing more is sent for it.
-import { and, assign, setup } from 'xstate';
+//
+// Extending by replacement (a new authorization on the same stored card, a hold of its own) keeps the
+// original `extending` with a pending `replace` that names the new hold; the original is released
+// (voided) only once the new one is authorized, and then ends `replaced`. The new hold's own
+// authorization follows the ambiguity rule; the original learns its outcome as events.
+import { and, assign, not, setup } from 'xstate';
 import {
   type Capabilities,
   captureRefusal,
   extendRefusal,
   isPastExpiry,
+  replaceRefusal,
   onExpiryRefusal,
   resolutionRefusal,
   voidRefusal,
 } from './hold-rules.js';
 
 /** Bumped whenever the shape of a persisted snapshot changes; older snapshots are upgraded on read. */
-export const HOLD_MACHINE_VERSION = 3;
+export const HOLD_MACHINE_VERSION = 4;
 
 /** Every state a hold can be in. */
 export const HOLD_STATES = [
@@ -36,6 +42,7 @@ export const HOLD_STATES = [
   'voiding',
   'extending',
   'voided',
+  'replaced',
   'expired',
   'declined',
   'needs_attention',
@@ -49,7 +56,10 @@ export const IN_FLIGHT_STATES = ['authorizing', 'capturing', 'voiding', 'extendi
 export type OnExpiry = 'capture' | 'void' | 'extend';
 /** What an extend plan falls back to once holdUntil is reached or an extension fails. */
 export type FinalPlan = 'capture' | 'void';
-export type Operation = 'authorize' | 'capture' | 'void' | 'reauthorize';
+/** How a hold is extended: a reauthorization of the same authorization, or a replacement authorization on the stored card. */
+export type ExtensionMethod = 'reauthorization' | 'replacement';
+/** `replace` is never sent for the hold itself: its replacement hold's authorization is. */
+export type Operation = 'authorize' | 'capture' | 'void' | 'reauthorize' | 'replace';
 
 /** One link of a hold's chain of authorizations: the original, then each reauthorization. */
 export interface AuthorizationLink {
@@ -83,6 +93,8 @@ export interface PendingOperation {
   committedAt: number;
   /** Nothing is sent from this moment on (expiresAt; for an authorization, its earliest possible expiry). */
   deadline: number | null;
+  /** For a `replace`: the hold whose authorization replaces this one. */
+  replacementId?: string;
 }
 
 /** The last refusal or failure, and which operation it was about. */
@@ -121,6 +133,12 @@ export interface HoldContext {
    * key is never reused for a different request after a declined or abandoned attempt.
    */
   reauthorizeAttempts: number;
+  /** How an extend plan extends (null: reauthorization where the gateway has it, else replacement). */
+  extendBy: ExtensionMethod | null;
+  /** The hold this one's authorization replaced (null for an original). */
+  replaces: string | null;
+  /** The hold whose authorization replaced this one: this one is released, and commands go there. */
+  replacedBy: string | null;
   pending: PendingOperation | null;
   lastError: LastError | null;
 }
@@ -134,6 +152,8 @@ export interface HoldInput {
   onExpiryAmount?: number | null;
   holdUntil?: number | null;
   fallback?: FinalPlan;
+  /** The hold this authorization replaces (its own plan is void until the original adopts it). */
+  replaces?: string | null;
   /** When the authorize intent is committed (the row's creation). */
   at: number;
   /** The earliest the authorization could expire: `at` + the gateway's shortest window. */
@@ -162,11 +182,18 @@ export type HoldEvent =
   | { type: 'EXPIRE'; at: number }
   /** Give up on an in-flight call whose outcome cannot be learned: an operator must reconcile it. */
   | { type: 'FLAG'; reason: string; at: number }
-  | { type: 'SET_ON_EXPIRY'; onExpiry: OnExpiry; amount: number | null; holdUntil?: number | null; fallback?: FinalPlan; at: number }
+  | { type: 'SET_ON_EXPIRY'; onExpiry: OnExpiry; amount: number | null; holdUntil?: number | null; fallback?: FinalPlan; extendBy?: ExtensionMethod | null; at: number }
   /** Reauthorize the authorization: add `amount` (0 only extends its validity); nothing is sent from `deadline` on. */
   | { type: 'EXTEND'; amount: number; idempotencyKey: string; deadline: number; at: number }
   /** The gateway approved the reauthorization: `amount` added, the window restarted at `reauthorizedAt`. */
   | { type: 'REAUTHORIZED'; amount: number; ref: string | null; reauthorizedAt: number; expiresAt: number; at: number }
+  /**
+   * Replace the authorization by a new one for `amount` (the new total) on the same stored card: the
+   * hold `replacementId`, inserted with this write, authorizes under `idempotencyKey`; nothing is sent from `deadline` on.
+   */
+  | { type: 'REPLACE'; replacementId: string; amount: number; idempotencyKey: string; deadline: number; at: number }
+  /** The replacement hold is authorized (for `amount`, until `expiresAt`): release this one under `idempotencyKey`. */
+  | { type: 'REPLACED'; replacementId: string; amount: number; expiresAt: number; idempotencyKey: string; at: number }
   /** Re-send the pending call now, under its key (an operator's `retry`). */
   | { type: 'RETRY'; at: number }
   /** An authorization that was definitively never sent is sent again under the same key. */
@@ -196,6 +223,9 @@ const PLACEHOLDER_CONTEXT: HoldContext = {
   fallback: 'void',
   reauthorizations: [],
   reauthorizeAttempts: 0,
+  extendBy: null,
+  replaces: null,
+  replacedBy: null,
   pending: null,
   lastError: null,
 };
@@ -241,7 +271,7 @@ export const holdMachine = setup({
   guards: {
     canCapture: ({ context, event }) => {
       const e = event as Ev<'CAPTURE'>;
-      return !context.remainderReleased && captureRefusal(context, e.amount, e.at) === null;
+      return !context.remainderReleased && context.replacedBy === null && captureRefusal(context, e.amount, e.at) === null;
     },
     canVoid: ({ context, event }) => !context.remainderReleased && voidRefusal(context, event.at) === null,
     isPastExpiry: ({ context, event }) => isPastExpiry(context, event.at),
@@ -255,12 +285,22 @@ export const holdMachine = setup({
     },
     validOnExpiry: ({ context, event }) => {
       const e = event as Ev<'SET_ON_EXPIRY'>;
-      return !context.remainderReleased && onExpiryRefusal(context, e.onExpiry, e.amount, e.at, e.holdUntil ?? null) === null;
+      return !context.remainderReleased && context.replacedBy === null && onExpiryRefusal(context, e.onExpiry, e.amount, e.at, e.holdUntil ?? null) === null;
     },
     canExtend: ({ context, event }) => {
       const e = event as Ev<'EXTEND'>;
-      return !context.remainderReleased && extendRefusal(context, e.amount, e.deadline, e.at) === null;
+      return !context.remainderReleased && context.replacedBy === null && extendRefusal(context, e.amount, e.deadline, e.at) === null;
     },
+    canReplace: ({ context, event }) => {
+      const e = event as Ev<'REPLACE'>;
+      return !context.remainderReleased && context.replacedBy === null && e.replacementId !== '' && replaceRefusal(context, e.amount, e.deadline, e.at) === null;
+    },
+    // The answer names the hold this one is waiting for, authorized for a positive amount.
+    validReplacement: ({ context, event }) => {
+      const e = event as Ev<'REPLACED'>;
+      return context.pending?.operation === 'replace' && context.pending.replacementId === e.replacementId && Number.isSafeInteger(e.amount) && e.amount > 0;
+    },
+    isReplaced: ({ context }) => context.replacedBy !== null,
     validReauthorization: ({ context, event }) => {
       const e = event as Ev<'REAUTHORIZED'>;
       const pending = context.pending;
@@ -293,6 +333,8 @@ export const holdMachine = setup({
     pendingCapture: ({ context }) => context.pending?.operation === 'capture',
     pendingVoid: ({ context }) => context.pending?.operation === 'void',
     pendingReauthorize: ({ context }) => context.pending?.operation === 'reauthorize',
+    pendingReplace: ({ context }) => context.pending?.operation === 'replace',
+    pendingExtension: ({ context }) => context.pending?.operation === 'reauthorize' || context.pending?.operation === 'replace',
     // An authorization whose request was definitively never sent may be sent again under its key.
     neverSent: ({ context }) => context.pending?.operation === 'authorize' && context.lastError?.code === 'NOT_SENT',
     validResolution: ({ context, event }) => {
@@ -365,6 +407,56 @@ export const holdMachine = setup({
         lastError: null,
       };
     }),
+    startReplace: assign(({ context, event }) => {
+      const e = event as Ev<'REPLACE'>;
+      return {
+        reauthorizeAttempts: context.reauthorizeAttempts + 1,
+        pending: {
+          operation: 'replace' as const,
+          idempotencyKey: e.idempotencyKey,
+          amount: e.amount,
+          final: false,
+          returnTo: 'authorized' as const,
+          unknownAttempts: 0,
+          retryAt: null,
+          committedAt: e.at,
+          deadline: e.deadline,
+          replacementId: e.replacementId,
+        },
+        lastError: null,
+      };
+    }),
+    // The replacement is authorized: this authorization is released (a void of what remains), and
+    // from now on the hold points at its replacement.
+    startRelease: assign(({ context, event }) => {
+      const e = event as Ev<'REPLACED'>;
+      return {
+        replacedBy: e.replacementId,
+        pending: {
+          operation: 'void' as const,
+          idempotencyKey: e.idempotencyKey,
+          amount: Math.max(0, context.amount - context.capturedAmount),
+          final: true,
+          returnTo: 'authorized' as const,
+          unknownAttempts: 0,
+          retryAt: null,
+          committedAt: e.at,
+          deadline: context.expiresAt,
+        },
+        lastError: null,
+      };
+    }),
+    // Replaced after this authorization's own expiry: the issuer has released it, nothing to send.
+    recordReplacedLapsed: assign(({ event }) => ({ replacedBy: (event as Ev<'REPLACED'>).replacementId, lastError: null, ...clearPending })),
+    recordReleaseLapsed: assign(({ event }) => ({
+      lastError: {
+        code: 'RELEASE_UNRESOLVED',
+        message: 'the release of the replaced authorization was still unresolved when it expired; the issuer has let it lapse',
+        at: event.at,
+        operation: 'void' as const,
+      },
+      ...clearPending,
+    })),
     applyReauthorization: assign(({ context, event }) => {
       const e = event as Ev<'REAUTHORIZED'>;
       const link: AuthorizationLink = { kind: 'reauthorization', ref: e.ref, amount: e.amount, at: e.reauthorizedAt, expiresAt: e.expiresAt, previousExpiresAt: context.expiresAt };
@@ -383,9 +475,9 @@ export const holdMachine = setup({
       onExpiryAmount: null,
       lastError: {
         code: 'EXTENSION_UNRESOLVED',
-        message: 'the reauthorization was still unresolved at its deadline; nothing more is sent for it and the hold falls back to its final plan',
+        message: `the ${context.pending?.operation === 'replace' ? 'replacement authorization' : 'reauthorization'} was still unresolved at its deadline; nothing more is sent for it and the hold falls back to its final plan`,
         at: event.at,
-        operation: 'reauthorize' as const,
+        operation: context.pending?.operation === 'replace' ? ('replace' as const) : ('reauthorize' as const),
       },
       ...clearPending,
     })),
@@ -410,7 +502,7 @@ export const holdMachine = setup({
       const planChange =
         operation === 'capture'
           ? { onExpiry: 'void' as const, onExpiryAmount: null }
-          : operation === 'reauthorize' && context.onExpiry === 'extend'
+          : (operation === 'reauthorize' || operation === 'replace') && context.onExpiry === 'extend'
             ? { onExpiry: context.fallback, onExpiryAmount: null }
             : {};
       // A declined authorization keeps its pending record: the request it describes is the one refused.
@@ -459,7 +551,13 @@ export const holdMachine = setup({
     recordOnExpiry: assign(({ event }) => {
       const e = event as Ev<'SET_ON_EXPIRY'>;
       const extend = e.onExpiry === 'extend';
-      return { onExpiry: e.onExpiry, onExpiryAmount: e.amount, holdUntil: extend ? (e.holdUntil ?? null) : null, fallback: extend ? (e.fallback ?? 'void') : ('void' as const) };
+      return {
+        onExpiry: e.onExpiry,
+        onExpiryAmount: e.amount,
+        holdUntil: extend ? (e.holdUntil ?? null) : null,
+        fallback: extend ? (e.fallback ?? 'void') : ('void' as const),
+        extendBy: extend ? (e.extendBy ?? null) : null,
+      };
     }),
     recordFlag: assign(({ context, event }) => ({
       lastError: {
@@ -503,6 +601,9 @@ export const holdMachine = setup({
     fallback: input.fallback ?? 'void',
     reauthorizations: [],
     reauthorizeAttempts: 0,
+    extendBy: null,
+    replaces: input.replaces ?? null,
+    replacedBy: null,
     pending: {
       operation: 'authorize',
       idempotencyKey: input.idempotencyKey,
@@ -536,15 +637,26 @@ export const holdMachine = setup({
       on: {
         CAPTURE: { guard: 'canCapture', target: 'capturing', actions: ['startCapture', gatewayCall] },
         VOID: { guard: 'canVoid', target: 'voiding', actions: ['startVoid', gatewayCall] },
-        EXPIRE: { guard: 'isPastExpiry', target: 'expired' },
+        EXPIRE: [
+          { guard: and(['isReplaced', 'isPastExpiry']), target: 'replaced' },
+          { guard: 'isPastExpiry', target: 'expired' },
+        ],
         SET_ON_EXPIRY: { guard: 'validOnExpiry', target: 'authorized', actions: 'recordOnExpiry' },
         EXTEND: { guard: 'canExtend', target: 'extending', actions: ['startExtend', gatewayCall] },
+        // Nothing is sent for this hold: its replacement hold, inserted with this write, authorizes.
+        REPLACE: { guard: 'canReplace', target: 'extending', actions: 'startReplace' },
       },
     },
     extending: {
       on: {
         REAUTHORIZED: { guard: 'validReauthorization', target: 'authorized', actions: 'applyReauthorization' },
+        REPLACED: [
+          { guard: and(['validReplacement', 'isPastExpiry']), target: 'replaced', actions: 'recordReplacedLapsed' },
+          { guard: 'validReplacement', target: 'voiding', actions: ['startRelease', gatewayCall] },
+        ],
         ...settleInFlight('extending'),
+        // A replacement is retried as its own hold's authorization, never from here.
+        RETRY: { guard: and(['beforeDeadline', not('pendingReplace')]), target: 'extending', actions: 'retryNow' },
         EXPIRE: [
           { guard: 'pastExpiry', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
           { guard: 'pastDeadline', target: 'authorized', actions: 'abandonExtension' },
@@ -572,10 +684,21 @@ export const holdMachine = setup({
     voiding: {
       on: {
         VOID_APPROVED: [
+          { guard: 'isReplaced', target: 'replaced', actions: 'recordVoid' },
           { guard: 'nothingCaptured', target: 'voided', actions: 'recordVoid' },
           { target: 'partially_captured', actions: ['recordVoid', 'releaseRemainder'] },
         ],
         ...settleInFlight('voiding'),
+        // A replaced authorization whose release was refused, or stayed open until it expired, is
+        // still replaced: the issuer lets it lapse; its funds are not the order's any more.
+        OPERATION_DECLINED: [
+          { guard: 'isReplaced', target: 'replaced', actions: 'recordDecline' },
+          ...settleInFlight('voiding').OPERATION_DECLINED,
+        ],
+        EXPIRE: [
+          { guard: and(['isReplaced', 'pastDeadline']), target: 'replaced', actions: 'recordReleaseLapsed' },
+          { guard: 'pastDeadline', target: 'needs_attention', actions: 'recordUnresolvedAtExpiry' },
+        ],
       },
     },
     // Flagged for an operator: an outcome stayed open until the window closed, or could not be
@@ -590,13 +713,19 @@ export const holdMachine = setup({
           { guard: and(['pendingCapture', 'validCaptureApproval']), target: 'partially_captured', actions: ['applyCapture', 'releaseRemainder'] },
         ],
         VOID_APPROVED: [
+          { guard: and(['pendingVoid', 'isReplaced']), target: 'replaced', actions: 'recordVoid' },
           { guard: and(['pendingVoid', 'nothingCaptured']), target: 'voided', actions: 'recordVoid' },
           { guard: 'pendingVoid', target: 'partially_captured', actions: ['recordVoid', 'releaseRemainder'] },
         ],
         REAUTHORIZED: { guard: 'validReauthorization', target: 'authorized', actions: 'applyReauthorization' },
+        REPLACED: [
+          { guard: and(['validReplacement', 'isPastExpiry']), target: 'replaced', actions: 'recordReplacedLapsed' },
+          { guard: 'validReplacement', target: 'voiding', actions: ['startRelease', gatewayCall] },
+        ],
         OPERATION_DECLINED: [
           { guard: 'pendingAuthorize', target: 'declined', actions: 'recordDecline' },
-          { guard: 'pendingReauthorize', target: 'authorized', actions: 'recordDecline' },
+          { guard: 'pendingExtension', target: 'authorized', actions: 'recordDecline' },
+          { guard: 'isReplaced', target: 'replaced', actions: 'recordDecline' },
           { guard: 'nothingCaptured', target: 'expired', actions: 'recordDecline' },
           { target: 'partially_captured', actions: ['recordDecline', 'releaseRemainder'] },
         ],
@@ -610,6 +739,7 @@ export const holdMachine = setup({
         RESOLVE: [
           { guard: and(['validResolution', 'resolvedCaptured', 'resolvedCaptureCompletes']), target: 'captured', actions: 'applyResolvedCapture' },
           { guard: and(['validResolution', 'resolvedCaptured']), target: 'partially_captured', actions: ['applyResolvedCapture', 'releaseRemainder'] },
+          { guard: and(['validResolution', 'resolvedVoided', 'isReplaced']), target: 'replaced', actions: 'clearForResolution' },
           { guard: and(['validResolution', 'resolvedVoided', 'nothingCaptured']), target: 'voided', actions: 'clearForResolution' },
           { guard: and(['validResolution', 'resolvedVoided']), target: 'partially_captured', actions: ['clearForResolution', 'releaseRemainder'] },
           { guard: and(['validResolution', 'resolvedNotCapturedOpen', 'nothingCaptured']), target: 'authorized', actions: 'clearForResolution' },
@@ -628,6 +758,7 @@ export const holdMachine = setup({
     },
     captured: { type: 'final' },
     voided: { type: 'final' },
+    replaced: { type: 'final' },
     expired: { type: 'final' },
   },
 });

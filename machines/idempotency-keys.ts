@@ -24,3 +24,11 @@ export function reauthorizeKey(holdId: string, n: number): string {
 
 /** The longest caller key that still fits the 255-character gateway limit once namespaced. */
 export const MAX_CALLER_KEY_LENGTH = 200;
+
+/** The authorization key of the hold that replaces `holdId` in its `n`-th extension attempt (1-based, shared with reauthorizations). */
+export function replacementKey(holdId: string, n: number): string {
+  return `${holdId}:replace:${n}`;
+}
+
+/** What the keys of replacement authorizations contain (for counting them). */
+export const REPLACEMENT_KEY_MARK = ':replace:';

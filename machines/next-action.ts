@@ -23,13 +23,16 @@ const NEVER: DueInstants = { nextActionAt: null, policyDueAt: null };
 export function nextActionAt(state: HoldState, context: HoldContext, ownActBy: number | null, now: number): DueInstants {
   switch (state) {
     case 'authorized':
-      return openHoldDue(context, ownActBy);
+      return openHoldDue(context, ownActBy, now);
     case 'partially_captured':
-      return context.remainderReleased ? NEVER : openHoldDue(context, ownActBy);
+      return context.remainderReleased ? NEVER : openHoldDue(context, ownActBy, now);
     case 'authorizing':
     case 'capturing':
     case 'voiding':
     case 'extending': {
+      // Waiting on a replacement hold: due at the deadline, or sooner when the replacement's outcome
+      // arrives (its write makes this hold due; see makeReplacedHoldDue).
+      if (context.pending?.operation === 'replace') return { nextActionAt: context.pending.deadline, policyDueAt: null };
       // A retry when one is scheduled, else a grace for the call in flight — and never after the
       // deadline, when an open outcome must go to an operator.
       const at = context.pending?.retryAt ?? now + IN_FLIGHT_GRACE_MS;
@@ -38,6 +41,7 @@ export function nextActionAt(state: HoldState, context: HoldContext, ownActBy: n
     }
     case 'captured':
     case 'voided':
+    case 'replaced':
     case 'expired':
     case 'declined':
     case 'needs_attention':
@@ -52,7 +56,7 @@ export function nextActionAt(state: HoldState, context: HoldContext, ownActBy: n
 // An open hold is due at its actBy (own, or expiresAt − lead); after a call that was never sent, not
 // before a pause (so an unreachable gateway is not hammered); and always at expiresAt, when it must be
 // expired. After a refused void, only at expiresAt.
-function openHoldDue(context: HoldContext, ownActBy: number | null): DueInstants {
+function openHoldDue(context: HoldContext, ownActBy: number | null, now: number): DueInstants {
   const expiresAt = context.expiresAt;
   if (expiresAt === null) return NEVER;
   const error = context.lastError;
@@ -62,6 +66,8 @@ function openHoldDue(context: HoldContext, ownActBy: number | null): DueInstants
     const retryAt = Math.max(ownActBy ?? 0, error.at + NOT_SENT_RETRY_MS);
     return { nextActionAt: Math.min(retryAt, expiresAt), policyDueAt: null };
   }
+  // A replaced authorization is released now (its funds belong to the replacement).
+  if (context.replacedBy !== null) return { nextActionAt: Math.min(now, expiresAt), policyDueAt: null };
   if (ownActBy !== null) return { nextActionAt: Math.min(ownActBy, expiresAt), policyDueAt: null };
   // An extend plan is due at actBy (to reauthorize) and also at holdUntil (to apply its fallback).
   if (context.onExpiry === 'extend' && context.holdUntil !== null) {

@@ -3,7 +3,7 @@
 // states by hand. The machine's guards say the same (they call the same rules).
 import type { HoldContext, HoldEvent, HoldState } from './hold.machine.js';
 import { IN_FLIGHT_STATES } from './hold.machine.js';
-import { captureRefusal, extendRefusal, onExpiryRefusal, type Refusal, resolutionRefusal, voidRefusal } from './hold-rules.js';
+import { captureRefusal, extendRefusal, onExpiryRefusal, type Refusal, replaceRefusal, resolutionRefusal, voidRefusal } from './hold-rules.js';
 
 /** A refusal: one of the rules' codes, or a state that does not take the command at all. */
 export type CommandRefusal = Refusal | { code: 'INVALID_TRANSITION'; verb: string; message: string; hint?: string };
@@ -25,6 +25,8 @@ export function commandVerb(event: HoldEvent): string {
       return 'retry the gateway call of';
     case 'EXTEND':
       return 'reauthorize';
+    case 'REPLACE':
+      return 'replace the authorization of';
     default:
       return `apply ${event.type} to`;
   }
@@ -36,6 +38,8 @@ function isOpen(state: HoldState, context: HoldContext): boolean {
 
 /** What a person should know when a state does not accept a command. */
 export function stateHint(state: HoldState, context: HoldContext): string | undefined {
+  if (context.replacedBy !== null) return `its authorization was replaced by ${context.replacedBy}; act on that hold`;
+  if (state === 'extending' && context.pending?.operation === 'replace') return `its replacement ${context.pending.replacementId ?? ''} is being authorized; the sweeper settles it`;
   if (state === 'capturing' || state === 'voiding' || state === 'extending') return 'a gateway call is in flight; the sweeper reconciles it';
   if (state === 'partially_captured' && context.remainderReleased) return 'its remainder was released';
   if (state === 'needs_attention') return 'it needs an operator: resolve or retry it';
@@ -52,13 +56,15 @@ export function refusalFor(state: HoldState, context: HoldContext, event: HoldEv
   });
   switch (event.type) {
     case 'CAPTURE':
-      return isOpen(state, context) ? captureRefusal(context, event.amount, event.at) : wrongState();
+      return isOpen(state, context) && context.replacedBy === null ? captureRefusal(context, event.amount, event.at) : wrongState();
     case 'VOID':
       return isOpen(state, context) ? voidRefusal(context, event.at) : wrongState();
     case 'SET_ON_EXPIRY':
-      return isOpen(state, context) ? onExpiryRefusal(context, event.onExpiry, event.amount, event.at, event.holdUntil ?? null) : wrongState();
+      return isOpen(state, context) && context.replacedBy === null ? onExpiryRefusal(context, event.onExpiry, event.amount, event.at, event.holdUntil ?? null) : wrongState();
     case 'EXTEND':
-      return state === 'authorized' && !context.remainderReleased ? extendRefusal(context, event.amount, event.deadline, event.at) : wrongState();
+      return state === 'authorized' && !context.remainderReleased && context.replacedBy === null ? extendRefusal(context, event.amount, event.deadline, event.at) : wrongState();
+    case 'REPLACE':
+      return state === 'authorized' && !context.remainderReleased && context.replacedBy === null ? replaceRefusal(context, event.amount, event.deadline, event.at) : wrongState();
     case 'RESOLVE':
       if (state !== 'needs_attention') return wrongState('only a hold that needs attention is resolved by hand');
       return resolutionRefusal(context, event.resolution, event.amount, event.reason);
@@ -67,6 +73,7 @@ export function refusalFor(state: HoldState, context: HoldContext, event: HoldEv
       if ((!inFlight && state !== 'needs_attention') || context.pending === null) {
         return wrongState('only a gateway call in flight (or flagged before its deadline) can be re-sent');
       }
+      if (context.pending.operation === 'replace') return wrongState(`retry its replacement ${context.pending.replacementId ?? ''} instead`);
       const deadline = context.pending.deadline ?? context.expiresAt;
       if (deadline === null || event.at >= deadline) {
         return { code: 'HOLD_EXPIRED', message: 'the window has closed; nothing is sent to the gateway any more — resolve the hold instead' };

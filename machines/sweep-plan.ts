@@ -1,5 +1,5 @@
 // What the sweeper does with one due hold: a pure decision from the stored snapshot and the time.
-import type { HoldContext, HoldState } from './hold.machine.js';
+import type { ExtensionMethod, HoldContext, HoldState, Operation } from './hold.machine.js';
 import { captureRefusal, isPastExpiry, remainingAmount } from './hold-rules.js';
 
 /** The sweeper's decision for one hold. */
@@ -10,8 +10,12 @@ export type Plan =
   | { kind: 'void' }
   /** Reauthorize the authorization (add nothing, extend its validity); nothing is sent from `deadline` on. */
   | { kind: 'extend'; deadline: number }
+  /** Replace the authorization by a new one on the stored card (a new hold); nothing is sent from `deadline` on. */
+  | { kind: 'replace'; deadline: number }
+  /** A replacement is in flight: apply its hold's outcome, if it has one, to the hold it replaces. */
+  | { kind: 'settle' }
   /** An in-flight call whose outcome is unknown or was interrupted: send it again under the same key. */
-  | { kind: 'retry'; operation: 'authorize' | 'capture' | 'void' | 'reauthorize' }
+  | { kind: 'retry'; operation: Exclude<Operation, 'replace'> }
   /** An in-flight call that cannot be re-sent: hand it to an operator. */
   | { kind: 'flag'; reason: string }
   /** Nothing to do after all (closed, or not due yet): give the lease back. */
@@ -25,6 +29,8 @@ export interface PlanInput {
   canResendAuthorize: boolean;
   /** Whether the gateway can reauthorize this hold (an extend plan falls back when it cannot). */
   canReauthorize?: boolean;
+  /** Whether the gateway can authorize a replacement on this hold's stored card (a subscription). */
+  canReplace?: boolean;
   /** The last moment a reauthorization may be sent (see extensionDeadline); null: none may. */
   extensionDeadline?: number | null;
 }
@@ -37,6 +43,11 @@ export function planFor(input: PlanInput, now: number): Plan {
     case 'partially_captured': {
       if (context.remainderReleased) return { kind: 'skip', reason: 'closed' };
       if (isPastExpiry(context, now)) return { kind: 'expire' };
+      // A replaced authorization is released as soon as it can be (its funds are the replacement's now).
+      if (context.replacedBy !== null) {
+        if (context.lastError?.operation === 'void' && context.lastError.code !== 'NOT_SENT') return { kind: 'skip', reason: 'the gateway refused the release; it lapses at expiresAt' };
+        return { kind: 'void' };
+      }
       // An extend plan's holdUntil makes the hold due for its fallback even before actBy.
       const holdUntilReached = context.onExpiry === 'extend' && context.holdUntil !== null && now >= context.holdUntil;
       if (!holdUntilReached && (input.actBy === null || now < input.actBy)) return { kind: 'skip', reason: 'not due yet' };
@@ -45,12 +56,13 @@ export function planFor(input: PlanInput, now: number): Plan {
       }
       let plan = context.onExpiry;
       if (plan === 'extend') {
-        // Keep the funds while the order still needs them and a reauthorization can be sent in time;
-        // otherwise (holdUntil reached, no time left, no reauthorization here) the fallback, now.
+        // Keep the funds while the order still needs them and an extension can be sent in time;
+        // otherwise (holdUntil reached, no time left, no way to extend here) the fallback, now.
         const deadline = input.extensionDeadline ?? null;
         const needed = context.holdUntil !== null && now < context.holdUntil;
-        if (needed && input.canReauthorize === true && deadline !== null && now < deadline && state === 'authorized' && context.captureCount === 0) {
-          return { kind: 'extend', deadline };
+        const method = extensionMethod(context.extendBy, input.canReauthorize === true, input.canReplace === true);
+        if (needed && method !== null && deadline !== null && now < deadline && state === 'authorized' && context.captureCount === 0) {
+          return method === 'reauthorization' ? { kind: 'extend', deadline } : { kind: 'replace', deadline };
         }
         plan = context.fallback;
       }
@@ -67,6 +79,7 @@ export function planFor(input: PlanInput, now: number): Plan {
       if (!pending) return { kind: 'flag', reason: `${state} without a pending operation` };
       // Nothing is sent from the deadline on: an open outcome then goes to an operator.
       if (pastDeadline(pending, context, now)) return { kind: 'expire' };
+      if (pending.operation === 'replace') return { kind: 'settle' };
       if (pending.retryAt !== null && now < pending.retryAt) return { kind: 'skip', reason: 'retry not due yet' };
       return { kind: 'retry', operation: pending.operation };
     }
@@ -85,6 +98,7 @@ export function planFor(input: PlanInput, now: number): Plan {
     }
     case 'captured':
     case 'voided':
+    case 'replaced':
     case 'expired':
     case 'declined':
     case 'needs_attention':
@@ -94,6 +108,16 @@ export function planFor(input: PlanInput, now: number): Plan {
       throw new Error(`unhandled state ${String(never)}`);
     }
   }
+}
+
+/**
+ * How a hold is extended: the method it asked for when this gateway and hold allow it, else
+ * reauthorization where the gateway has one, else replacement; null when neither is possible.
+ */
+export function extensionMethod(asked: ExtensionMethod | null, canReauthorize: boolean, canReplace: boolean): ExtensionMethod | null {
+  if (asked === 'reauthorization') return canReauthorize ? asked : null;
+  if (asked === 'replacement') return canReplace ? asked : null;
+  return canReauthorize ? 'reauthorization' : canReplace ? 'replacement' : null;
 }
 
 function pastDeadline(pending: NonNullable<HoldContext['pending']>, context: HoldContext, now: number): boolean {

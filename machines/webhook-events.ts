@@ -10,6 +10,7 @@ export const WEBHOOK_EVENTS = [
   'hold.expiring_soon',
   'hold.resolved',
   'hold.extended',
+  'hold.replaced',
   'hold.adjusted',
   'hold.extension_failed',
 ] as const;
@@ -21,13 +22,18 @@ export function eventsForTransition(event: HoldEvent, from: HoldState, to: HoldS
     case 'CAPTURE_APPROVED':
       return ['hold.captured'];
     case 'VOID_APPROVED':
-      return ['hold.voided'];
+      // Releasing a replaced authorization is not the order's void: hold.replaced said it all.
+      return to === 'replaced' ? [] : ['hold.voided'];
+    case 'REPLACED':
+      // The replacement carries the order's funds now; a different total also adjusted them.
+      return event.amount !== before.amount ? ['hold.replaced', 'hold.extended', 'hold.adjusted'] : ['hold.replaced', 'hold.extended'];
     case 'REAUTHORIZED':
       // A reauthorization that added money adjusted the hold; every one extended it.
       return event.amount > 0 ? ['hold.extended', 'hold.adjusted'] : ['hold.extended'];
     case 'EXPIRE':
       // An extension abandoned at its deadline: the hold falls back while a person can still act.
       if (from === 'extending' && to === 'authorized') return ['hold.extension_failed'];
+      if (to === 'replaced') return [];
       return [to === 'needs_attention' ? 'hold.needs_attention' : 'hold.expired'];
     case 'FLAG':
       return ['hold.needs_attention'];
@@ -39,7 +45,8 @@ export function eventsForTransition(event: HoldEvent, from: HoldState, to: HoldS
       return ['hold.resolved', ...stateEvent(to)];
     case 'OPERATION_DECLINED':
       if (before.pending?.operation === 'capture' && from !== 'needs_attention') return ['hold.capture_declined'];
-      if (before.pending?.operation === 'reauthorize') return ['hold.extension_failed'];
+      if (before.pending?.operation === 'reauthorize' || before.pending?.operation === 'replace') return ['hold.extension_failed'];
+      if (to === 'replaced') return [];
       return from === 'needs_attention' ? stateEvent(to) : [];
     default:
       return [];

@@ -15,7 +15,7 @@ export type {
   ExtendOptions,
 } from './holds/holdfast.js';
 export type { Hold, HoldTransition, GatewayExchange, Actor } from './holds/types.js';
-export { HOLD_STATES, HOLD_MACHINE_VERSION, type HoldState, type OnExpiry, type FinalPlan, type AuthorizationLink } from '../machines/hold.machine.js';
+export { HOLD_STATES, HOLD_MACHINE_VERSION, type HoldState, type OnExpiry, type FinalPlan, type ExtensionMethod, type AuthorizationLink } from '../machines/hold.machine.js';
 export * from './errors.js';
 export { parseAmount, formatAmount, requireCurrency, type Money } from './money/money.js';
 export { SUPPORTED_CURRENCIES, currencyExponent } from './money/currencies.js';

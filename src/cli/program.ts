@@ -191,7 +191,7 @@ export function registerShow(program: Command): void {
     .argument('<hold-id>')
     .action(async (holdId: string) => {
       const result = await withHoldfast(program, async (hf) => (await import('./commands/show.js')).showCommand(hf, { holdId }), { gateways: false, access: 'read' });
-      emit(program, result, (r) => holdDetailToJson(r.hold, r.history), holdDetailText);
+      emit(program, result, (r) => holdDetailToJson(r.hold, r.history, r.chain), holdDetailText);
     });
 }
 
@@ -231,7 +231,8 @@ export function registerOnExpiry(program: Command): void {
     .option('--amount <decimal>', "with capture: amount in major units of the hold's currency")
     .option('--until <date>', 'with extend: keep the funds until this ISO-8601 time (when the order ships)')
     .option('--fallback <plan>', 'with extend: capture or void at --until or if an extension fails (default void)')
-    .action(async (holdId: string, plan: string, options: { amount?: string; until?: string; fallback?: string }) => {
+    .option('--by <method>', "with extend: reauthorization or replacement (default: the gateway's best)")
+    .action(async (holdId: string, plan: string, options: { amount?: string; until?: string; fallback?: string; by?: string }) => {
       const hold = await withHoldfast(program, async (hf) => (await import('./commands/on-expiry.js')).onExpiryCommand(hf, { holdId, plan, ...options }));
       emit(program, hold, holdToJson, holdText);
     });
@@ -241,17 +242,18 @@ export function registerOnExpiry(program: Command): void {
 export function registerExtend(program: Command): void {
   program
     .command('extend')
-    .description('reauthorize a hold now to keep its funds past its window (with --until: keep extending until then)')
+    .description('reauthorize or replace a hold now to keep its funds past its window (with --until: keep extending until then)')
     .argument('<hold-id>')
     .option('--until <date>', 'keep extending until this ISO-8601 time, then apply the fallback plan')
     .option('--amount <decimal>', "new authorized total in major units of the hold's currency (default: unchanged)")
-    .action(async (holdId: string, options: { until?: string; amount?: string }) => {
+    .option('--by <method>', "reauthorization or replacement (default: the gateway's best)")
+    .action(async (holdId: string, options: { until?: string; amount?: string; by?: string }) => {
       const hold = await withHoldfast(program, async (hf) => (await import('./commands/extend.js')).extendCommand(hf, { holdId, ...options }));
       emit(program, hold, holdToJson, holdText);
     });
   program
     .command('adjust')
-    .description('raise the authorized amount before capture (a reauthorization for the new total)')
+    .description('change the authorized amount before capture (a reauthorization raises it; a replacement lowers it)')
     .argument('<hold-id>')
     .requiredOption('--amount <decimal>', "new authorized total in major units of the hold's currency")
     .action(async (holdId: string, options: { amount: string }) => {

@@ -41,7 +41,7 @@ export function createMetrics(stats: () => Promise<HoldStats>, source?: OutboxSo
   const due = new Gauge({ name: 'holdfast_amount_due_minor', help: 'Amount still held whose actBy falls within the window', labelNames: ['within', 'currency'], ...fromDb });
   const expiredCount = new Gauge({ name: 'holdfast_expired_uncaptured_holds', help: 'Holds that lapsed with nothing captured', ...fromDb });
   const expiredAmount = new Gauge({ name: 'holdfast_expired_uncaptured_amount_minor', help: 'Amount of holds that lapsed uncaptured', labelNames: ['currency'], ...fromDb });
-  const extensions = new Gauge({ name: 'holdfast_extensions', help: 'Reauthorization attempts (extensions and adjustments) by outcome', labelNames: ['outcome'], ...fromDb });
+  const extensions = new Gauge({ name: 'holdfast_extensions', help: 'Extension attempts (extensions and adjustments) by method (reauthorization, replacement) and outcome', labelNames: ['method', 'outcome'], ...fromDb });
   const sweepDuration = new Histogram({ name: 'holdfast_sweep_duration_seconds', help: 'Duration of sweep passes', buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300], registers: [registry] });
   const outcomes = new Counter({ name: 'holdfast_sweep_outcomes_total', help: 'Per-hold sweep outcomes', labelNames: ['outcome'], registers: [registry] });
   const latency = new Histogram({
@@ -80,7 +80,7 @@ export function createMetrics(stats: () => Promise<HoldStats>, source?: OutboxSo
     }
     expiredCount.set(expired);
     extensions.reset();
-    for (const e of figures.extensions) extensions.set({ outcome: e.outcome }, e.count);
+    for (const e of figures.extensions) extensions.set({ method: e.method, outcome: e.outcome }, e.count);
     due.reset();
     for (const d of figures.reachingActBy) due.set({ within: d.within, currency: d.currency }, d.amount);
   }

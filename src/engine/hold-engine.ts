@@ -12,7 +12,7 @@ import { eventsForTransition } from '../../machines/webhook-events.js';
 import type { Actor, Hold } from '../../machines/hold-types.js';
 import { type Store, writeAtomically, type WriteStep } from '../../db/connection.js';
 import { type StoredHold, toHold } from '../../db/stored-hold.js';
-import { findHoldIdByGatewayRef, insertExchange, insertTransition, updateHold } from '../../db/holds.repository.js';
+import { findHoldIdByGatewayRef, insertExchange, insertTransition, makeReplacedHoldDue, updateHold } from '../../db/holds.repository.js';
 import { outboxInsert } from './outbox.js';
 import type { Clock } from '../clock.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
@@ -61,6 +61,15 @@ export interface CommitOptions {
   fence?: Fence;
   /** More values that are gateway references, kept whole when the event's text is redacted. */
   references?: readonly (string | null)[];
+  /** More writes that land in the same transaction (a replacement hold's insert). */
+  also?: readonly WriteStep[];
+}
+
+/** One hold's event in a write of several holds (see commitTogether). */
+export interface HoldWrite {
+  hold: StoredHold;
+  event: HoldEvent;
+  options?: Pick<CommitOptions, 'facts' | 'detail' | 'fence'>;
 }
 
 /** What observers (metrics) learn about each gateway exchange. */
@@ -172,6 +181,24 @@ export class HoldEngine {
   }
 
   private async commitOnce(hold: StoredHold, event: HoldEvent, actor: Actor, options: CommitOptions): Promise<{ hold: StoredHold; effects: PendingOperation[] }> {
+    const { next, steps, effects } = this.prepare(hold, event, actor, options);
+    if (!(await writeAtomically(this.store, [...steps, ...(options.also ?? [])]))) throw new ConflictError(hold.id);
+    return { hold: next, effects };
+  }
+
+  /**
+   * Applies one event to each of several holds in one transaction (a replaced hold and its
+   * replacement): all land or none does. Throws ConflictError naming the first hold when any row changed.
+   */
+  async commitTogether(writes: readonly HoldWrite[], actor: Actor): Promise<StoredHold[]> {
+    const prepared = writes.map((w) => this.prepare(w.hold, this.redactEvent(w.hold, w.event, []), actor, w.options ?? {}));
+    if (!(await writeAtomically(this.store, prepared.flatMap((p) => p.steps)))) throw new ConflictError(writes[0]?.hold.id ?? '');
+    return prepared.map((p) => p.next);
+  }
+
+  // The next stored hold and the writes that persist it (version-checked update, journal line,
+  // exchange, webhook events), or InvalidTransitionError when the state does not accept `event`.
+  private prepare(hold: StoredHold, event: HoldEvent, actor: Actor, options: CommitOptions): { next: StoredHold; steps: WriteStep[]; effects: PendingOperation[] } {
     const step = stepHold(hold.state, hold.context, event);
     if (!step) throw new InvalidTransitionError(hold.id, hold.state, commandVerb(event));
     const now = event.at;
@@ -202,12 +229,13 @@ export class HoldEngine {
       },
     ];
     if (options.exchange) steps.push({ query: this.exchangeInsert(hold, options.exchange, now) });
+    // A replacement's authorization settled: the hold it replaces is due, to learn it.
+    if (hold.context.replaces !== null && hold.state === 'authorizing' && step.state !== 'authorizing') steps.push({ query: makeReplacedHoldDue(db, hold.context.replaces, now) });
     // Webhook events go into the outbox in the same transaction: never lost, never sent for a write that lost.
     if (this.webhooks) {
       for (const type of eventsForTransition(event, hold.state, step.state, hold.context)) steps.push({ query: outboxInsert(db, type, this.view(next), now) });
     }
-    if (!(await writeAtomically(this.store, steps))) throw new ConflictError(hold.id);
-    return { hold: next, effects: step.effects };
+    return { next, steps, effects: step.effects };
   }
 
   /**
@@ -218,6 +246,9 @@ export class HoldEngine {
   async perform(hold: StoredHold, actor: Actor, options: PerformOptions): Promise<PerformResult> {
     const pending = hold.context.pending;
     if (!pending) throw new InvalidTransitionError(hold.id, hold.state, 'perform a gateway call', 'nothing is in flight');
+    if (pending.operation === 'replace') {
+      throw new InvalidTransitionError(hold.id, hold.state, 'perform a gateway call', `nothing is sent for it: its replacement ${pending.replacementId ?? ''} authorizes`);
+    }
     const gateway = this.gateway(hold.gateway);
     const fence = options.fence && { epoch: options.fence.epoch, release: true };
     let outcome: Outcome;

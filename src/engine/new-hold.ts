@@ -26,6 +26,8 @@ export interface NewHoldInput {
   orderId: string | null;
   subscriptionId: string | null;
   cardType: CardType;
+  /** The hold whose authorization this one replaces (a replacement authorization). */
+  replaces?: string;
 }
 
 /** The hold a new authorization starts from, at `now`. */
@@ -38,6 +40,7 @@ export function newHold(input: NewHoldInput, now: number): StoredHold {
     onExpiry: input.onExpiry,
     at: now,
     deadline: input.deadline,
+    replaces: input.replaces ?? null,
   });
   return {
     id: input.id,

@@ -13,6 +13,11 @@ export type { CardType };
 export interface GatewayCapabilities extends Capabilities {
   partialCapture: boolean;
   reauthorization: boolean;
+  /**
+   * A hold on a stored card (a subscription) can be replaced: a new authorization on the same card,
+   * then a void of the old one. Extends where reauthorization is missing, and lowers amounts.
+   */
+  replacement: boolean;
   /** A capture names the stored card (Kushki OneClick): a hold without a subscription id can only be voided. */
   captureNeedsSubscription: boolean;
 }

@@ -1,6 +1,6 @@
 // The inputs and outputs of the embedded API (src/holds/holdfast.ts).
 import type { Logger } from 'pino';
-import type { FinalPlan, HoldState, OnExpiry, Resolution } from '../../machines/hold.machine.js';
+import type { ExtensionMethod, FinalPlan, HoldState, OnExpiry, Resolution } from '../../machines/hold.machine.js';
 import type { Actor, CardType, Hold } from '../../machines/hold-types.js';
 import type { Clock } from '../clock.js';
 import type { ExpiryPolicy, GatewayWindows } from '../policy/expiry-policy.js';
@@ -111,6 +111,8 @@ export interface SetOnExpiryOptions {
   holdUntil?: number | null;
   /** Extend plan: the final plan at holdUntil or when an extension fails (default void). */
   fallback?: FinalPlan;
+  /** Extend plan: extend by reauthorization or by replacement (default: reauthorization where the gateway has it, else replacement). */
+  by?: ExtensionMethod;
 }
 
 /** Options of extend. */
@@ -121,4 +123,6 @@ export interface ExtendOptions {
   amount?: number;
   /** The final plan at holdUntil (default: the current extend plan's, else void). */
   fallback?: FinalPlan;
+  /** Extend by reauthorization or by replacement (default: reauthorization where the gateway has it, else replacement). */
+  by?: ExtensionMethod;
 }

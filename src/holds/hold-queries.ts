@@ -1,10 +1,11 @@
 // The embedded API's reads: one hold, a page of holds, a hold's history, and the figures `stats`
 // and the daemon's /metrics share.
 import { createHash } from 'node:crypto';
-import { HOLD_STATES } from '../../machines/hold.machine.js';
+import { type ExtensionMethod, HOLD_STATES } from '../../machines/hold.machine.js';
+import { REPLACEMENT_KEY_MARK } from '../../machines/idempotency-keys.js';
 import type { HoldHistory } from '../../machines/hold-types.js';
 import {
-  countExchangesByOutcome, countHoldsByStateAndCurrency,
+  countExtensionsByOutcome, countHoldsByStateAndCurrency,
   type CurrencyTotals,
   listExchanges,
   type HoldGroup,
@@ -39,8 +40,8 @@ export interface HoldStats {
   reachingActBy: (CurrencyTotals & { within: string })[];
   /** Holds whose window closed with nothing captured, per currency. */
   expiredUncaptured: CurrencyTotals[];
-  /** Reauthorization attempts (extensions and adjustments) by how the gateway answered. */
-  extensions: { outcome: string; count: number }[];
+  /** Extension attempts (extensions and adjustments), reauthorizations and replacement authorizations, by how the gateway answered. */
+  extensions: { method: ExtensionMethod; outcome: string; count: number }[];
 }
 
 /** The reads of one API instance. */
@@ -125,7 +126,7 @@ export class HoldQueries {
       for (const totals of await sumOpenHoldsDueBy(db, at + horizon.ms, this.engine.policy.leadTimeMs)) reachingActBy.push({ within: horizon.label, ...totals });
     }
     const expiredUncaptured = byState.filter((row) => row.state === 'expired').map(({ currency, count, amount }) => ({ currency, count, amount }));
-    const extensions = await countExchangesByOutcome(db, 'reauthorize');
+    const extensions = await countExtensionsByOutcome(db, REPLACEMENT_KEY_MARK);
     return { at, byState, reachingActBy, expiredUncaptured, extensions };
   }
 }

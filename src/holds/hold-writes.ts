@@ -1,10 +1,11 @@
 // The embedded API's writes: authorize, track, capture, void, the on-expiry plan, and an operator's
 // resolve and retry. Inputs are checked and the machine's refusal is asked for before anything is
 // written; every write then goes through the engine (version-checked, write-ahead).
-import type { HoldEvent, OnExpiry } from '../../machines/hold.machine.js';
+import type { ExtensionMethod, HoldEvent, OnExpiry } from '../../machines/hold.machine.js';
+import { extensionMethod } from '../../machines/sweep-plan.js';
 import { type Refusal, remainingAmount } from '../../machines/hold-rules.js';
 import { refusalFor, type CommandRefusal } from '../../machines/refusal.js';
-import { callerCaptureKey, captureKey, MAX_CALLER_KEY_LENGTH, reauthorizeKey, voidKey } from '../../machines/idempotency-keys.js';
+import { callerCaptureKey, captureKey, MAX_CALLER_KEY_LENGTH, reauthorizeKey, replacementKey, voidKey } from '../../machines/idempotency-keys.js';
 import type { Actor, Hold } from '../../machines/hold-types.js';
 import { stepHold } from '../../machines/hold-step.js';
 import { extensionDeadline, nextActionAt } from '../../machines/next-action.js';
@@ -15,6 +16,7 @@ import type { HoldEngine, PerformResult } from '../engine/hold-engine.js';
 import { newHold } from '../engine/new-hold.js';
 import { isHoldId, newHoldId } from '../engine/ids.js';
 import { crashPoint } from '../engine/crash-point.js';
+import { replacementObstacle, settleReplacement, startReplacement } from '../engine/replacement.js';
 import { authorizeFingerprint, parseAuthorizeRequest, serializeAuthorizeRequest } from '../engine/authorize-request.js';
 import { deadlines, minimumLeadTimeMs, windowFor } from '../policy/expiry-policy.js';
 import { formatDurationExact } from '../time/format-duration.js';
@@ -22,6 +24,7 @@ import { assertPositiveMinorUnits, formatAmount, requireCurrency } from '../mone
 import {
   CaptureNotAllowedError,
   GatewayDeclinedError,
+  GatewayUnknownOutcomeError,
   HoldExpiredError,
   HoldNotFoundError,
   IdempotencyKeyReusedError,
@@ -29,7 +32,7 @@ import {
   InvalidTransitionError,
   ValidationError,
 } from '../errors.js';
-import { checkKey, checkMetadata, checkOnExpiry, checkPlan, checkResolution } from './input-checks.js';
+import { checkAuthorizeKey, checkKey, checkMetadata, checkOnExpiry, checkPlan, checkResolution } from './input-checks.js';
 import type { AuthorizeInput, CaptureOptions, ExtendOptions, ResolveInput, SetOnExpiryOptions, TrackInput } from './api-types.js';
 
 // A gateway authorization time this far ahead of our clock is refused as a typo, not trusted.
@@ -42,6 +45,22 @@ export async function requireHold(engine: HoldEngine, id: string): Promise<Store
   }
   const hold = await findHold(engine.store.db, id);
   if (!hold) throw new HoldNotFoundError(id);
+  return hold;
+}
+
+/**
+ * The hold an order's commands act on: the one with this id or, once its authorization was
+ * replaced, the replacement that carries the order's funds now (following the chain to its end).
+ */
+export async function currentHold(engine: HoldEngine, id: string): Promise<StoredHold> {
+  let hold = await requireHold(engine, id);
+  const seen = new Set([hold.id]);
+  while (hold.context.replacedBy !== null && !seen.has(hold.context.replacedBy)) {
+    const next = await findHold(engine.store.db, hold.context.replacedBy);
+    if (!next) break;
+    seen.add(next.id);
+    hold = next;
+  }
   return hold;
 }
 
@@ -72,7 +91,7 @@ export class HoldWrites {
       card: input.card,
     });
     if (input.idempotencyKey !== undefined) {
-      checkKey(input.idempotencyKey);
+      checkAuthorizeKey(input.idempotencyKey);
       const existing = await findHoldByIdempotencyKey(engine.store.db, input.idempotencyKey);
       if (existing) return this.replayAuthorize(existing, fingerprint, input);
     }
@@ -220,7 +239,8 @@ export class HoldWrites {
   }
 
   async capture(id: string, options: CaptureOptions = {}): Promise<Hold> {
-    const hold = await requireHold(this.engine, id);
+    const hold = await currentHold(this.engine, id);
+    id = hold.id;
     // Before any intent is written: a hold must never be left in flight for a gateway we cannot call.
     const gateway = this.engine.gateway(hold.gateway);
     let key: string | undefined;
@@ -246,7 +266,8 @@ export class HoldWrites {
   }
 
   async void(id: string): Promise<Hold> {
-    const hold = await requireHold(this.engine, id);
+    const hold = await currentHold(this.engine, id);
+    id = hold.id;
     this.engine.gateway(hold.gateway);
     const event: HoldEvent = { type: 'VOID', idempotencyKey: voidKey(id, hold.context.captureCount), at: this.engine.clock.now() };
     throwRefusal(hold, refusalFor(hold.state, hold.context, event));
@@ -256,7 +277,7 @@ export class HoldWrites {
 
   async setOnExpiry(id: string, onExpiry: OnExpiry, options: SetOnExpiryOptions = {}): Promise<Hold> {
     checkPlan(onExpiry);
-    const hold = await requireHold(this.engine, id);
+    const hold = await currentHold(this.engine, id);
     const next = await this.commitPlan(hold, onExpiry, options);
     return this.engine.view(next);
   }
@@ -281,12 +302,18 @@ export class HoldWrites {
         { holdId: hold.id },
       );
     }
-    const event: HoldEvent = { type: 'SET_ON_EXPIRY', onExpiry, amount, at: this.engine.clock.now(), ...(extend ? { holdUntil, ...(fallback ? { fallback } : {}) } : {}) };
+    const event: HoldEvent = {
+      type: 'SET_ON_EXPIRY',
+      onExpiry,
+      amount,
+      at: this.engine.clock.now(),
+      ...(extend ? { holdUntil, extendBy: options.by ?? null, ...(fallback ? { fallback } : {}) } : {}),
+    };
     throwRefusal(hold, refusalFor(hold.state, hold.context, event));
     if (options.actBy !== undefined && options.actBy !== null) checkOwnActBy(hold, options.actBy);
     if (this.engine.hasGateway(hold.gateway)) {
       const gateway = this.engine.gateway(hold.gateway);
-      if (extend) requireReauthorization(gateway.reauthorize !== undefined, hold);
+      if (extend) this.extensionMethod(hold, options.by);
       if (onExpiry === 'capture' || fallback === 'capture') requireCapturable(gateway.capabilities.captureNeedsSubscription, hold);
     }
     const ownActBy = extend ? { ownActBy: null } : options.actBy === undefined ? {} : { ownActBy: options.actBy };
@@ -295,35 +322,73 @@ export class HoldWrites {
   }
 
   /**
-   * Reauthorizes the hold now (keeping its amount, or raising it to `amount`, the new authorized
-   * total) and, with `holdUntil`, sets the extend plan so the sweeper keeps extending until then.
+   * Extends the hold now (keeping its amount, or changing it to `amount`, the new authorized total)
+   * by a reauthorization or a replacement and, with `holdUntil`, sets the extend plan so the sweeper
+   * keeps extending until then. A replacement returns the new hold (`replaces` names this one).
    */
   async extend(id: string, options: ExtendOptions = {}): Promise<Hold> {
-    let hold = await requireHold(this.engine, id);
-    const gateway = this.engine.gateway(hold.gateway);
-    requireReauthorization(gateway.reauthorize !== undefined, hold);
+    let hold = await currentHold(this.engine, id);
+    const method = this.extensionMethod(hold, options.by);
     if (options.holdUntil !== undefined) {
       const fallback = options.fallback ?? (hold.context.onExpiry === 'extend' ? hold.context.fallback : 'void');
-      hold = await this.commitPlan(hold, 'extend', { holdUntil: options.holdUntil, fallback });
+      hold = await this.commitPlan(hold, 'extend', { holdUntil: options.holdUntil, fallback, ...(options.by ? { by: options.by } : {}) });
     }
-    return this.reauthorize(hold, options.amount ?? hold.context.amount, 'extend');
+    const total = options.amount ?? hold.context.amount;
+    return method === 'reauthorization' ? this.reauthorize(hold, total, 'extend') : this.replace(hold, total, 'extend');
   }
 
-  /** Changes the authorized amount before capture by a reauthorization for the new total. */
+  /**
+   * Changes the authorized amount before capture: raised by a reauthorization for the new total
+   * where the gateway has one, otherwise (and to lower it) by a replacement authorization.
+   */
   async adjust(id: string, options: { amount: number }): Promise<Hold> {
-    const hold = await requireHold(this.engine, id);
+    const hold = await currentHold(this.engine, id);
     assertPositiveMinorUnits(options?.amount, 'adjusted amount');
     const gateway = this.engine.gateway(hold.gateway);
     if (options.amount === hold.context.amount) return this.engine.view(hold);
-    if (options.amount < hold.context.amount) {
-      throw new ValidationError(
-        'ADJUSTMENT_NOT_SUPPORTED',
-        `hold ${id}: lowering an authorization needs a replacement authorization, which holdfast does not make yet; capture the lower amount instead (a partial capture releases the rest)`,
-        { holdId: id },
-      );
+    if (options.amount > hold.context.amount && gateway.reauthorize !== undefined) return this.reauthorize(hold, options.amount, 'adjust');
+    const obstacle = replacementObstacle(this.engine, hold);
+    if (obstacle !== null) {
+      const reason = options.amount < hold.context.amount ? 'lowering an authorization needs a replacement authorization' : `${hold.gateway} cannot reauthorize, so raising it needs a replacement authorization`;
+      throw new ValidationError('ADJUSTMENT_NOT_SUPPORTED', `hold ${hold.id}: ${reason}, and ${obstacle}; capture a lower amount instead (a partial capture releases the rest)`, { holdId: hold.id });
     }
-    requireReauthorization(gateway.reauthorize !== undefined, hold, 'adjust');
-    return this.reauthorize(hold, options.amount, 'adjust');
+    return this.replace(hold, options.amount, 'adjust');
+  }
+
+  // How this hold can be extended (the method asked for, or the gateway's best), or a clear refusal.
+  private extensionMethod(hold: StoredHold, asked: ExtensionMethod | undefined): ExtensionMethod {
+    if (asked !== undefined && asked !== 'reauthorization' && asked !== 'replacement') {
+      throw new ValidationError('INVALID_EXTENSION_METHOD', `an extension is made by reauthorization or replacement, got ${JSON.stringify(asked)}`, { holdId: hold.id });
+    }
+    const canReauthorize = this.engine.gateway(hold.gateway).reauthorize !== undefined;
+    const obstacle = replacementObstacle(this.engine, hold);
+    const method = extensionMethod(asked ?? null, canReauthorize, obstacle === null);
+    if (method !== null) return method;
+    const why =
+      asked === 'reauthorization'
+        ? `${hold.gateway} cannot reauthorize an authorization`
+        : asked === 'replacement'
+          ? `it cannot be replaced: ${obstacle ?? ''}`
+          : `${hold.gateway} cannot reauthorize an authorization, and it cannot be replaced: ${obstacle ?? ''}`;
+    throw new ValidationError('EXTENSION_NOT_SUPPORTED', `hold ${hold.id}: ${why}; choose capture or void`, { holdId: hold.id });
+  }
+
+  // Commits the replacement intent (the new hold inserted with it), authorizes the new hold and applies
+  // its outcome to this one. Returns the new hold once this one is replaced.
+  private async replace(hold: StoredHold, total: number, verb: 'extend' | 'adjust'): Promise<Hold> {
+    assertPositiveMinorUnits(total, 'amount');
+    const now = this.engine.clock.now();
+    const deadline = hold.expiresAt === null ? now : extensionDeadline(hold.expiresAt, this.engine.policy.leadTimeMs);
+    const probe: HoldEvent = { type: 'REPLACE', replacementId: '-', amount: total, idempotencyKey: replacementKey(hold.id, hold.context.reauthorizeAttempts + 1), deadline, at: now };
+    throwRefusal(hold, refusalFor(hold.state, hold.context, probe));
+    const { replacement } = await startReplacement(this.engine, hold, total, deadline, this.actor, { detail: { by: verb } });
+    const authorization = await this.engine.perform(replacement, this.actor, { resumed: false });
+    const settled = await settleReplacement(this.engine, authorization.stored, this.actor);
+    if (settled.outcome === 'approved') return this.engine.view(settled.replacement);
+    if (settled.outcome === 'waiting' || settled.outcome === 'none') {
+      throw new GatewayUnknownOutcomeError(hold.id, 'replace', `the authorization of its replacement ${replacement.id}: ${authorization.error?.message ?? replacement.state}`);
+    }
+    throw settled.error ?? new InvalidTransitionError(hold.id, hold.state, 'replace');
   }
 
   // Commits the reauthorization intent (key, deadline) and sends it: the new total must not be lower.
@@ -368,7 +433,14 @@ export class HoldWrites {
       throw new ValidationError('CARD_DATA_REQUIRED', `hold ${id}: this authorization carried card data, which holdfast never stores; call authorize again with the same idempotency key and the card, or resolve the hold`);
     }
     const { hold: due } = await this.engine.commit(hold, event, 'operator', { detail: { by: this.actor } });
-    return unwrap(await this.engine.perform(due, 'operator', { resumed: true }));
+    const result = await this.engine.perform(due, 'operator', { resumed: true });
+    // A replacement's authorization settled: the hold it replaces learns it now (and is released).
+    if (hold.context.replaces !== null && result.stored.state !== 'authorizing') {
+      const settled = await settleReplacement(this.engine, result.stored, 'operator');
+      if (settled.error) throw settled.error;
+      if (settled.outcome === 'approved') return this.engine.view(settled.replacement);
+    }
+    return unwrap(result);
   }
 }
 
@@ -413,16 +485,6 @@ function checkOwnActBy(hold: StoredHold, actBy: number): void {
     throw new ValidationError(
       'INVALID_ACT_BY',
       `hold ${hold.id}: actBy ${new Date(actBy).toISOString()} leaves no time to act before the authorization expires at ${new Date(hold.expiresAt).toISOString()}; choose a time at least ${formatDurationExact(room)} earlier`,
-      { holdId: hold.id },
-    );
-  }
-}
-
-function requireReauthorization(supported: boolean, hold: StoredHold, verb = 'extend'): void {
-  if (!supported) {
-    throw new ValidationError(
-      'EXTENSION_NOT_SUPPORTED',
-      `hold ${hold.id}: ${hold.gateway} cannot reauthorize an authorization, so holdfast cannot ${verb} it (a replacement authorization on a stored card is not built yet); choose capture or void`,
       { holdId: hold.id },
     );
   }

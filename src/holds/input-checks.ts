@@ -2,6 +2,7 @@
 import type { FinalPlan, OnExpiry, Resolution } from '../../machines/hold.machine.js';
 import { findPans } from '../gateways/redact.js';
 import { ValidationError } from '../errors.js';
+import { REPLACEMENT_KEY_MARK } from '../../machines/idempotency-keys.js';
 
 /** A plan an authorization starts with (capture or void), or INVALID_ON_EXPIRY. */
 export function checkOnExpiry(value: unknown): FinalPlan {
@@ -27,6 +28,14 @@ export function checkPlan(value: unknown): OnExpiry {
 export function checkKey(key: unknown, max = 255): void {
   if (typeof key !== 'string' || key.length < 1 || key.length > max || !/^[\x21-\x7e]+$/.test(key)) {
     throw new ValidationError('INVALID_IDEMPOTENCY_KEY', `idempotency keys are 1–${max} printable ASCII characters without spaces`);
+  }
+}
+
+/** An authorization's idempotency key: checkKey, and never one of holdfast's replacement keys. */
+export function checkAuthorizeKey(key: unknown): void {
+  checkKey(key);
+  if ((key as string).includes(REPLACEMENT_KEY_MARK)) {
+    throw new ValidationError('INVALID_IDEMPOTENCY_KEY', `idempotency keys containing "${REPLACEMENT_KEY_MARK}" are holdfast's own (replacement authorizations); choose another key`);
   }
 }
 

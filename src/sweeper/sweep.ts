@@ -15,8 +15,9 @@ import type { StoredHold } from '../../db/stored-hold.js';
 import { findHold } from '../../db/holds.repository.js';
 import { claimDueHolds, type ClaimedHold, countDueHolds, findDueHolds, releaseLease } from '../../db/sweeper.repository.js';
 import { writeAtomically } from '../../db/connection.js';
-import type { HoldEngine } from '../engine/hold-engine.js';
+import type { HoldEngine, PerformResult } from '../engine/hold-engine.js';
 import { crashPoint } from '../engine/crash-point.js';
+import { replacementObstacle, type SettleResult, settleOriginal, settleReplacement, startReplacement } from '../engine/replacement.js';
 import { parseAuthorizeRequest } from '../engine/authorize-request.js';
 import { ConflictError, HoldfastError } from '../errors.js';
 
@@ -282,8 +283,9 @@ function planOf(hold: StoredHold, now: number, leadTimeMs: number, engine?: Hold
   const actBy = effectiveActBy(hold.ownActBy, hold.expiresAt, leadTimeMs);
   // A dry run (no engine) assumes the gateway can reauthorize; a real pass asks the configured one.
   const canReauthorize = engine === undefined || (engine.hasGateway(hold.gateway) && engine.gateway(hold.gateway).reauthorize !== undefined);
+  const canReplace = engine === undefined ? hold.subscriptionId !== null : replacementObstacle(engine, hold) === null;
   const deadline = hold.expiresAt === null ? null : extensionDeadline(hold.expiresAt, leadTimeMs);
-  return planFor({ state: hold.state, context: hold.context, actBy, canResendAuthorize, canReauthorize, extensionDeadline: deadline }, now);
+  return planFor({ state: hold.state, context: hold.context, actBy, canResendAuthorize, canReauthorize, canReplace, extensionDeadline: deadline }, now);
 }
 
 function dryItem(claimed: ClaimedHold, now: number, leadTimeMs: number): SweepItem {
@@ -318,8 +320,15 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
     ...(message === undefined ? {} : { message }),
   });
   const releaseOnly = () => writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, hold.id, owner, epoch) }]);
+  // How a replacement went, reported on the replaced hold: settled, or (still waiting) its authorization's outcome.
+  const finishSettled = (settled: SettleResult, authorization: PerformResult | null): SweepItem => {
+    if (settled.outcome === 'waiting' || settled.outcome === 'none') {
+      return finish(authorization?.outcome ?? 'unknown', settled.original, authorization?.error?.message ?? `its replacement ${settled.replacement.id} is ${settled.replacement.state}`);
+    }
+    return finish(settled.outcome, settled.original, settled.error?.message ?? `replaced by ${settled.replacement.id}`);
+  };
   try {
-    if ((plan.kind === 'capture' || plan.kind === 'void' || plan.kind === 'retry' || plan.kind === 'extend') && !engine.hasGateway(hold.gateway)) {
+    if ((plan.kind === 'capture' || plan.kind === 'void' || plan.kind === 'retry' || plan.kind === 'extend' || plan.kind === 'replace' || plan.kind === 'settle') && !engine.hasGateway(hold.gateway)) {
       // Another sweeper (one that has this gateway configured) must act; nothing is written here.
       engine.logger.error({ holdId: hold.id, gateway: hold.gateway }, 'due hold for a gateway this sweeper does not have');
       await releaseOnly();
@@ -363,10 +372,28 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
         crashPoint('after-result');
         return finish(result.outcome, result.stored, result.error?.message);
       }
+      case 'replace': {
+        // The original waits (its lease given back) while its replacement, a new hold, authorizes.
+        const { replacement } = await startReplacement(engine, hold, hold.context.amount, plan.deadline, 'sweeper', { fence: done });
+        const result = await engine.perform(replacement, 'sweeper', { resumed: false, callSlot });
+        crashPoint('after-result');
+        const settled = await settleReplacement(engine, result.stored, 'sweeper', { callSlot });
+        return finishSettled(settled, result);
+      }
+      case 'settle': {
+        const settled = await settleOriginal(engine, hold, 'sweeper', { fence: done, callSlot });
+        if (settled === null || settled.outcome === 'waiting' || settled.outcome === 'none') {
+          await releaseOnly();
+          return finish('skipped', null, settled === null ? 'its replacement hold is missing' : `its replacement ${settled.replacement.id} is still ${settled.replacement.state}`);
+        }
+        return finishSettled(settled, null);
+      }
       case 'retry': {
         // An earlier attempt under this key may have reached the gateway: the answer must be definitive.
         const result = await engine.perform(hold, 'sweeper', { resumed: true, fence: done, callSlot });
         crashPoint('after-result');
+        // A replacement's authorization settled: the hold it replaces learns it now.
+        if (hold.context.replaces !== null && result.stored.state !== 'authorizing') await settleReplacement(engine, result.stored, 'sweeper', { callSlot });
         return finish(result.outcome, result.stored, result.error?.message);
       }
       default: {

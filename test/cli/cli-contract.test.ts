@@ -75,7 +75,7 @@ describe('holdfast: the lifecycle', () => {
 
     const shown = await cli('--json', 'show', hold.id);
     const detail = JSON.parse(shown.stdout);
-    expect(Object.keys(detail)).toEqual([...HOLD_KEYS, 'holdUntil', 'fallback', 'authorizations', 'transitions', 'exchanges']);
+    expect(Object.keys(detail)).toEqual([...HOLD_KEYS, 'holdUntil', 'fallback', 'extendBy', 'authorizations', 'replaces', 'replacedBy', 'replacementChain', 'transitions', 'exchanges']);
     expect(detail.transitions.map((t: { to: string; actor: string }) => `${t.to}/${t.actor}`)).toEqual(['authorizing/cli', 'authorized/cli', 'capturing/cli', 'partially_captured/cli']);
     expect(detail.exchanges.map((e: { operation: string; outcome: string }) => `${e.operation}:${e.outcome}`)).toEqual(['authorize:approved', 'capture:approved']);
     expect(detail.exchanges[1]).toMatchObject({ idempotencyKey: `${hold.id}:capture:1`, httpStatus: 201, request: { amount: 4500 } });

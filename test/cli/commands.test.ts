@@ -158,7 +158,7 @@ describe('show', () => {
     const result = await showCommand(h.hf, { holdId: hold.id });
     expect(result.history.transitions.map((t) => t.to)).toEqual(['authorizing', 'authorized']);
     const json = holdDetailToJson(result.hold, result.history);
-    expect(Object.keys(json)).toEqual([...Object.keys(holdToJson(hold)), 'holdUntil', 'fallback', 'authorizations', 'transitions', 'exchanges']);
+    expect(Object.keys(json)).toEqual([...Object.keys(holdToJson(hold)), 'holdUntil', 'fallback', 'extendBy', 'authorizations', 'replaces', 'replacedBy', 'replacementChain', 'transitions', 'exchanges']);
     expect(json.transitions[0]).toEqual({ from: null, to: 'authorizing', event: 'AUTHORIZE', actor: 'api', at: new Date(T0).toISOString(), detail: null });
     expect(json.exchanges).toHaveLength(1);
     expect(json.exchanges[0]).toMatchObject({ operation: 'authorize', httpStatus: 201, outcome: 'approved', at: new Date(T0).toISOString() });
@@ -261,13 +261,13 @@ describe('a gateway this process does not have', () => {
   });
 });
 
-describe('extend and adjust on a gateway that cannot reauthorize', () => {
-  it('refuses the extend plan, extend and adjust with EXTENSION_NOT_SUPPORTED, and changes nothing', async () => {
+describe('extend and adjust on a gateway that can neither reauthorize nor replace', () => {
+  it('refuses the extend plan and extend with EXTENSION_NOT_SUPPORTED, adjust with ADJUSTMENT_NOT_SUPPORTED, and changes nothing', async () => {
     const { extendCommand, adjustCommand } = await import('../../src/cli/commands/extend.js');
     const hold = await authorize();
     expect((await failure(onExpiryCommand(h.hf, { holdId: hold.id, plan: 'extend', until: '2026-01-20T00:00:00Z' }))).code).toBe('EXTENSION_NOT_SUPPORTED');
     expect((await failure(extendCommand(h.hf, { holdId: hold.id }))).code).toBe('EXTENSION_NOT_SUPPORTED');
-    expect((await failure(adjustCommand(h.hf, { holdId: hold.id, amount: '70.00' }))).code).toBe('EXTENSION_NOT_SUPPORTED');
+    expect((await failure(adjustCommand(h.hf, { holdId: hold.id, amount: '70.00' }))).code).toBe('ADJUSTMENT_NOT_SUPPORTED');
     expect(await h.hf.get(hold.id)).toMatchObject({ onExpiry: 'void', amount: 6000, version: hold.version });
   });
 });

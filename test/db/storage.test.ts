@@ -91,9 +91,25 @@ describe('stored snapshots', () => {
       const error = await call().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(HoldfastError);
       expect((error as HoldfastError).code).toBe('UNKNOWN_MACHINE_VERSION');
-      expect((error as Error).message).toMatch(/version 99.*understands versions up to 3/);
+      expect((error as Error).message).toMatch(/version 99.*understands versions up to 4/);
     }
     expect(h.fake.calls.capture + h.fake.calls.void).toBe(0);
+  });
+
+  it('upgrades a version 3 snapshot (no replacement links) when it is read', async () => {
+    const hold = await h.hf.authorize({ gateway: 'fake', amount: 500, currency: 'USD', subscriptionId: 's' });
+    const native = new BetterSqlite3(h.dbPath);
+    const row = native.prepare('select snapshot from holds where id = ?').get(hold.id) as { snapshot: string };
+    const v3 = JSON.parse(row.snapshot) as { context: Record<string, unknown> };
+    for (const field of ['extendBy', 'replaces', 'replacedBy']) {
+      expect(v3.context).toHaveProperty(field);
+      delete v3.context[field];
+    }
+    native.prepare('update holds set snapshot = ?, machine_version = 3 where id = ?').run(JSON.stringify(v3), hold.id);
+    native.close();
+    const read = await h.hf.get(hold.id);
+    expect(read).toMatchObject({ state: 'authorized', replaces: null, replacedBy: null });
+    expect((await h.hf.capture(hold.id)).state).toBe('captured');
   });
 
   it('upgrades a version 1 snapshot (no intent time or deadline on the pending call) when it is read', async () => {
@@ -106,7 +122,7 @@ describe('stored snapshots', () => {
     const captured = await h.hf.capture(hold.id);
     expect(captured.state).toBe('captured');
     const after = new BetterSqlite3(h.dbPath);
-    expect(after.prepare('select machine_version from holds where id = ?').get(hold.id)).toEqual({ machine_version: 3 });
+    expect(after.prepare('select machine_version from holds where id = ?').get(hold.id)).toEqual({ machine_version: 4 });
     after.close();
   });
 

@@ -108,7 +108,7 @@ function parseVoidResponse(res: WireResponse, ctx: ParseContext): VoidOutcome {
 /** Acme: card holds of 5 days (credit) and 3 days (debit); configured by ACME_API_KEY and ACME_ACCOUNT_ID. */
 export const ACME_DEFINITION: HttpGatewayDefinition<AcmeSettings> = {
   name: 'acme',
-  capabilities: { maxCaptures: 1, overcaptureBps: 0, partialCapture: true, reauthorization: false, captureNeedsSubscription: false },
+  capabilities: { maxCaptures: 1, overcaptureBps: 0, partialCapture: true, reauthorization: false, replacement: false, captureNeedsSubscription: false },
   windows: { credit: 5 * DAY_MS, debit: 3 * DAY_MS },
   env: {
     apiKey: { name: 'ACME_API_KEY', format: 'credential', required: true, secret: true },

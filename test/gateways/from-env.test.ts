@@ -26,8 +26,8 @@ describe('gatewaysFromEnv', () => {
     });
     try {
       expect(gateways.map((g) => g.name)).toEqual(['kushki', 'paycertify']);
-      expect(gateways[0]?.capabilities).toEqual({ maxCaptures: 1, overcaptureBps: 1000, partialCapture: true, reauthorization: true, captureNeedsSubscription: true });
-      expect(gateways[1]?.capabilities).toEqual({ maxCaptures: 1, overcaptureBps: 0, partialCapture: true, reauthorization: false, captureNeedsSubscription: false });
+      expect(gateways[0]?.capabilities).toEqual({ maxCaptures: 1, overcaptureBps: 1000, partialCapture: true, reauthorization: true, replacement: true, captureNeedsSubscription: true });
+      expect(gateways[1]?.capabilities).toEqual({ maxCaptures: 1, overcaptureBps: 0, partialCapture: true, reauthorization: false, replacement: false, captureNeedsSubscription: false });
       const k = await gateways[0]!.authorize({ idempotencyKey: 'env-1', amount: 100, currency: 'PEN', subscriptionId: 'sub-approved' });
       const p = await gateways[1]!.authorize({ idempotencyKey: 'env-2', amount: 100, currency: 'USD', card: { number: '4012000098765439', expMonth: '12', expYear: '2031', cvv: '999' } });
       expect([k.kind, p.kind]).toEqual(['approved', 'approved']);

@@ -126,11 +126,11 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
     expect(events).not.toContain('hold.extension_failed');
     // stats and /metrics count the reauthorization attempts by outcome.
     const stats = await hf.stats();
-    expect(stats.extensions).toEqual([{ outcome: 'approved', count: 3 }, { outcome: 'unknown', count: 2 }]);
+    expect(stats.extensions).toEqual([{ method: 'reauthorization', outcome: 'approved', count: 3 }, { method: 'reauthorization', outcome: 'unknown', count: 2 }]);
     const metrics = createMetrics(() => hf.stats());
     const text = await metrics.registry.metrics();
-    expect(text).toContain('holdfast_extensions{outcome="approved"} 3');
-    expect(text).toContain('holdfast_extensions{outcome="unknown"} 2');
+    expect(text).toContain('holdfast_extensions{method="reauthorization",outcome="approved"} 3');
+    expect(text).toContain('holdfast_extensions{method="reauthorization",outcome="unknown"} 2');
   });
 
   it('a declined reauthorization leaves the original on its fallback, warns, and voids before expiry', async () => {
@@ -179,13 +179,156 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
     expect((await typedError(hf.adjust(hold.id, { amount: 12_000 }))).code).toBe('GATEWAY_UNKNOWN_OUTCOME');
     const adjusted = await hf.retry(hold.id);
     expect(adjusted).toMatchObject({ state: 'authorized', amount: 12_000, expiresAt: T0 + 10 * DAY_MS });
-    expect((await typedError(hf.adjust(hold.id, { amount: 11_000 }))).code).toBe('ADJUSTMENT_NOT_SUPPORTED');
     expect((await typedError(hf.capture(hold.id, { amount: 13_201 }))).code).toBe('AMOUNT_EXCEEDS_AUTHORIZED');
     const captured = await hf.capture(hold.id, { amount: 13_200 });
     expect(captured).toMatchObject({ state: 'captured', capturedAmount: 13_200 });
     const events = await outbox(hold.id);
     expect(events).toContain('hold.adjusted');
     expect(events.filter((e) => e === 'hold.extended')).toHaveLength(2);
+    checkOracle();
+  });
+
+  /** The holds from `id` along replacedBy, oldest first. */
+  async function chainFrom(id: string) {
+    const chain = [await hf.get(id)];
+    while (chain.at(-1)!.replacedBy !== null) chain.push(await hf.get(chain.at(-1)!.replacedBy!));
+    return chain;
+  }
+
+  /** The ledger's word on a chain: each authorization voided only after the next was authorized, and before it lapsed. */
+  function checkHandOver(chain: Awaited<ReturnType<typeof chainFrom>>): void {
+    for (let i = 0; i + 1 < chain.length; i++) {
+      const old = sim.ledger.authorization(chain[i]!.gatewayRef!)!;
+      const next = sim.ledger.authorization(chain[i + 1]!.gatewayRef!)!;
+      expect(next.authorizedAt, `${chain[i + 1]!.id} authorized before ${chain[i]!.id} lapsed`).toBeLessThan(old.expiresAt);
+      expect(old.status, `${chain[i]!.id} released`).toBe('voided');
+      expect(old.voids).toHaveLength(1);
+      expect(old.voids[0]!.at, `${chain[i]!.id} voided only once ${chain[i + 1]!.id} was authorized`).toBeGreaterThanOrEqual(next.authorizedAt);
+    }
+  }
+
+  it('by replacement: holdUntil 20 days after a debit authorization, each hold replaced before its window through faults on every new call, captured on day 20', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('replace20'), amount: 250_000, currency: 'PEN', orderId: 'sofa-r20' });
+    await hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 + 20 * DAY_MS, fallback: 'capture', by: 'replacement' });
+    // First hand-over: the replacement's authorization answer is lost (timeout) and replayed under its
+    // key; the release of the old authorization gets a 5xx before anything happened and is retried.
+    sim.faults.inject({ kind: 'hang-after-commit', operation: 'authorize' }, { kind: 'error-before-commit', operation: 'void' });
+    await sweepUntil(hf, T0 + 6 * DAY_MS);
+    let original = await hf.get(hold.id);
+    expect(original).toMatchObject({ state: 'extending', pending: { operation: 'replace' } });
+    expect(original.lastError).toBeNull();
+    await sweepUntil(hf, T0 + 7 * DAY_MS - 12 * HOUR_MS);
+    original = await hf.get(hold.id);
+    expect(original.state).toBe('replaced');
+    const second = await hf.get(original.replacedBy!);
+    expect(second).toMatchObject({ state: 'authorized', replaces: hold.id, onExpiry: 'extend', holdUntil: T0 + 20 * DAY_MS, fallback: 'capture', amount: 250_000, orderId: 'sofa-r20' });
+    // Second hand-over: a 5xx before the authorization executed, then a release whose answer is lost.
+    sim.faults.inject({ kind: 'error-before-commit', operation: 'authorize' }, { kind: 'hang-after-commit', operation: 'void' });
+    await sweepUntil(hf, T0 + 20 * DAY_MS);
+
+    const chain = await chainFrom(hold.id);
+    expect(chain.map((h) => h.state)).toEqual(['replaced', 'replaced', 'replaced', 'captured']);
+    const last = chain.at(-1)!;
+    expect(last).toMatchObject({ capturedAmount: 250_000, replaces: chain[2]!.id });
+    const captures = sim.requests().filter((r) => r.operation === 'capture');
+    expect(captures.map((r) => [r.at, r.authorizationRef])).toEqual([[T0 + 20 * DAY_MS, last.gatewayRef]]);
+    const authorizes = sim.requests().filter((r) => r.operation === 'authorize');
+    expect(authorizes.map((r) => r.handling)).toEqual(['executed', 'hang-after-commit', 'replayed', 'error-before-commit', 'executed', 'executed']);
+    expect(authorizes.slice(1).map((r) => r.idempotencyKey)).toEqual([`${chain[0]!.id}:replace:1`, `${chain[0]!.id}:replace:1`, `${chain[1]!.id}:replace:1`, `${chain[1]!.id}:replace:1`, `${chain[2]!.id}:replace:1`]);
+    expect(sim.requests().filter((r) => r.operation === 'void').map((r) => r.handling)).toEqual(['error-before-commit', 'executed', 'hang-after-commit', 'replayed', 'executed']);
+    checkHandOver(chain);
+    expect(sim.ledger.summaries().filter((a) => a.status === 'captured').map((a) => a.ref)).toEqual([last.gatewayRef]);
+    checkOracle();
+    // The order sees one logical hold: a command on the first id acts on the last authorization.
+    expect((await typedError(hf.capture(hold.id))).code).toBe('INVALID_TRANSITION');
+    for (const [i, h] of chain.slice(0, -1).entries()) {
+      const events = await outbox(h.id);
+      expect(events, h.id).toContain('hold.replaced');
+      expect(events, h.id).not.toContain('hold.extension_failed');
+      expect(i === 0 ? events : events.filter((e) => e !== 'hold.authorized'), h.id).not.toContain('hold.voided');
+    }
+    expect(await outbox(last.id)).toContain('hold.captured');
+    const stats = await hf.stats();
+    expect(stats.extensions).toEqual([{ method: 'replacement', outcome: 'approved', count: 3 }, { method: 'replacement', outcome: 'unknown', count: 2 }]);
+    const text = await createMetrics(() => hf.stats()).registry.metrics();
+    expect(text).toContain('holdfast_extensions{method="replacement",outcome="approved"} 3');
+  });
+
+  it('by replacement: a declined replacement leaves the original its funds and its fallback, warns, and voids it before expiry; a partial one is released', async () => {
+    const sub = debitSub('replace-decline');
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: sub, amount: 9_000, currency: 'PEN' });
+    await hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 + 20 * DAY_MS, by: 'replacement' });
+    sim.cards.registerSubscription(sub, { cardType: 'debit', declineAuthorization: { code: '017', message: 'Tarjeta no válida' } });
+    await sweepUntil(hf, T0 + 6 * DAY_MS);
+    const declined = await hf.get(hold.id);
+    expect(declined).toMatchObject({ state: 'authorized', onExpiry: 'void', replacedBy: null, lastError: { code: '017', operation: 'replace' } });
+    expect(declined.actBy).toBe(T0 + 7 * DAY_MS - 12 * HOUR_MS);
+    expect(await outbox(hold.id)).toContain('hold.extension_failed');
+    await sweepUntil(hf, T0 + 6 * DAY_MS + 12 * HOUR_MS, HOUR_MS);
+    expect((await hf.get(hold.id)).state).toBe('voided');
+    expect(sim.requests().filter((r) => r.operation === 'authorize').map((r) => r.status)).toEqual([201, 400]);
+
+    // Approved for less than asked: keeping it would lose funds the order needs, so it is released.
+    const partialSub = debitSub('replace-partial');
+    const other = await hf.authorize({ gateway: 'kushki', subscriptionId: partialSub, amount: 8_000, currency: 'PEN' });
+    sim.cards.registerSubscription(partialSub, { cardType: 'debit', approveUpTo: 5_000 });
+    const refused = await typedError(hf.extend(other.id, { by: 'replacement' }));
+    expect(refused.code).toBe('GATEWAY_DECLINED');
+    const kept = await hf.get(other.id);
+    expect(kept).toMatchObject({ state: 'authorized', amount: 8_000, replacedBy: null, lastError: { code: 'PARTIAL_APPROVAL' } });
+    const orphans = sim.ledger.authorizations().filter((a) => a.subscriptionId === partialSub && a.ref !== other.gatewayRef);
+    expect(orphans.map((a) => [a.authorizedAmount, a.status])).toEqual([[5_000, 'voided']]);
+    expect(sim.ledger.authorization(other.gatewayRef!)!.status).toBe('authorized');
+    checkOracle();
+  });
+
+  it('adjust() lowers the total by replacement; commands on the first id reach the replacement, and the 110 % limit follows it', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('lower'), amount: 10_000, currency: 'PEN', orderId: 'order-lower' });
+    clock.set(T0 + DAY_MS);
+    sim.faults.inject({ kind: 'hang-after-commit', operation: 'authorize' });
+    const unknown = await typedError(hf.adjust(hold.id, { amount: 7_000 }));
+    expect(unknown.code).toBe('GATEWAY_UNKNOWN_OUTCOME');
+    const waiting = await hf.get(hold.id);
+    expect(waiting).toMatchObject({ state: 'extending', pending: { operation: 'replace', amount: 7_000 } });
+    // While the replacement's outcome is open the original keeps its funds: nothing may capture or release it.
+    expect((await typedError(hf.capture(hold.id))).code).toBe('INVALID_TRANSITION');
+    const replacement = await hf.retry(waiting.pending!.replacementId!);
+    expect(replacement).toMatchObject({ state: 'authorized', amount: 7_000, replaces: hold.id, expiresAt: T0 + 8 * DAY_MS, orderId: 'order-lower' });
+    expect(await hf.get(hold.id)).toMatchObject({ state: 'replaced', replacedBy: replacement.id });
+    expect((await typedError(hf.capture(hold.id, { amount: 7_701 }))).code).toBe('AMOUNT_EXCEEDS_AUTHORIZED');
+    expect(await hf.capture(hold.id, { amount: 7_700 })).toMatchObject({ id: replacement.id, state: 'captured', capturedAmount: 7_700 });
+    expect(sim.ledger.authorization(hold.gatewayRef!)!.status).toBe('voided');
+    expect(await outbox(hold.id)).toEqual(expect.arrayContaining(['hold.replaced', 'hold.adjusted']));
+    checkHandOver(await chainFrom(hold.id));
+    // show, from either end, renders the order's chain of holds.
+    for (const id of [hold.id, replacement.id]) {
+      const shown = await showCommand(hf, { holdId: id });
+      const json = holdDetailToJson(shown.hold, shown.history, shown.chain);
+      expect(json.replacementChain.map((h) => [h.id, h.state, h.amount])).toEqual([[hold.id, 'replaced', 10_000], [replacement.id, 'captured', 7_000]]);
+      const text = holdDetailText(shown, terminalStyle({ NO_COLOR: '1' }, { isTTY: false }, clock.now()));
+      expect(text).toContain('Replacement chain');
+      expect(text).toMatch(id === hold.id ? new RegExp(`replaced by\\W+${replacement.id}`) : new RegExp(`replaces\\W+${hold.id}`));
+    }
+    checkOracle();
+  });
+
+  it('a replacement intent committed by a process that died before sending is resumed under its key; the original is then released', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('replace-crash'), amount: 3_000, currency: 'PEN' });
+    await hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 + 20 * DAY_MS, by: 'replacement' });
+    clock.set(T0 + 6 * DAY_MS);
+    const engine = engineOf(hf);
+    const { startReplacement } = await import('../../src/engine/replacement.js');
+    const { replacement } = await startReplacement(engine, (await findHold(engine.store.db, hold.id))!, 3_000, T0 + 7 * DAY_MS - 12 * HOUR_MS, 'sweeper');
+    expect(sim.requests().filter((r) => r.operation === 'authorize')).toHaveLength(1);
+    clock.set(T0 + 6 * DAY_MS + 2 * 60_000);
+    await hf.sweep();
+    await hf.sweep();
+    expect(await hf.get(hold.id)).toMatchObject({ state: 'replaced', replacedBy: replacement.id });
+    // Its window counts from the intent, not the later send: holdfast's expiry is never after the issuer's.
+    expect(await hf.get(replacement.id)).toMatchObject({ state: 'authorized', onExpiry: 'extend', expiresAt: T0 + 13 * DAY_MS });
+    expect(sim.ledger.authorization((await hf.get(replacement.id)).gatewayRef!)!.expiresAt).toBe(T0 + 13 * DAY_MS + 2 * 60_000);
+    expect(sim.requests().filter((r) => r.operation === 'authorize').map((r) => r.idempotencyKey).slice(1)).toEqual([`${hold.id}:replace:1`]);
+    checkHandOver(await chainFrom(hold.id));
     checkOracle();
   });
 
@@ -225,6 +368,12 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
     const text = holdDetailText(shown, terminalStyle({ NO_COLOR: '1' }, { isTTY: false }, clock.now()));
     expect(text).toContain('Authorizations');
     expect(text).toContain('extend until');
+    expect((await typedError(extendCommand(hf, { holdId: hold.id, by: 'magic' }))).code).toBe('INVALID_EXTENSION_METHOD');
+    expect((await typedError(onExpiryCommand(hf, { holdId: hold.id, plan: 'void', by: 'replacement' }))).code).toBe('INVALID_HOLD_UNTIL');
+    // --by replacement: the hold is replaced now and the command prints the new hold.
+    const replaced = await extendCommand(hf, { holdId: hold.id, by: 'replacement' });
+    expect(replaced).toMatchObject({ replaces: hold.id, state: 'authorized', amount: 5_000, onExpiry: 'extend', holdUntil: Date.UTC(2026, 0, 20) });
+    expect(await hf.get(hold.id)).toMatchObject({ state: 'replaced', replacedBy: replaced.id, version: expect.any(Number) });
     checkOracle();
   });
 

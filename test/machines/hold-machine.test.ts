@@ -55,6 +55,9 @@ const E = {
   RESOLVE_NOT_CAPTURED: { type: 'RESOLVE', resolution: 'not_captured', amount: null, reason: 'console shows nothing', at },
   EXTEND: { type: 'EXTEND', amount: 0, idempotencyKey: 'k-reauth', deadline: EXPIRES_AT - 500, at },
   REAUTHORIZED: { type: 'REAUTHORIZED', amount: 0, ref: 'r-1', reauthorizedAt: at, expiresAt: EXPIRES_AT + 600, at },
+  REPLACE: { type: 'REPLACE', replacementId: 'h-2', amount: 6000, idempotencyKey: 'k-repl', deadline: EXPIRES_AT - 500, at },
+  REPLACED: { type: 'REPLACED', replacementId: 'h-2', amount: 6000, expiresAt: EXPIRES_AT + 600, idempotencyKey: 'k-release', at },
+  REPLACED_OTHER: { type: 'REPLACED', replacementId: 'h-3', amount: 6000, expiresAt: EXPIRES_AT + 600, idempotencyKey: 'k-release', at },
 } as const satisfies Record<string, HoldEvent>;
 type EventName = keyof typeof E;
 
@@ -79,6 +82,11 @@ const SAMPLES: Record<string, () => Snap> = {
   extending: () => run(start(), E.AUTHORIZED, E.EXTEND),
   'extending (after unknown)': () => run(start(), E.AUTHORIZED, E.EXTEND, E.OUTCOME_UNKNOWN),
   'needs_attention (reauthorize)': () => run(start(), E.AUTHORIZED, E.EXTEND, E.OUTCOME_UNKNOWN, E.FLAG),
+  'extending (replace)': () => run(start(), E.AUTHORIZED, E.REPLACE),
+  'needs_attention (replace)': () => run(start(), E.AUTHORIZED, E.REPLACE, E.FLAG),
+  'voiding (release)': () => run(start(), E.AUTHORIZED, E.REPLACE, E.REPLACED),
+  replaced: () => run(start(), E.AUTHORIZED, E.REPLACE, E.REPLACED, E.VOID_APPROVED),
+  'replaced (release lapsed)': () => run(start(), E.AUTHORIZED, E.REPLACE, E.REPLACED, E.EXPIRE),
 };
 
 // Where each (state, event) leads; an event missing from a row must be refused. Guards read the
@@ -99,7 +107,18 @@ function inFlight(self: HoldState, back: HoldState, approvedBy: EventName, appro
 const EXPECTED: Record<string, Partial<Record<EventName, HoldState>>> = {
   authorizing: { ...inFlight('authorizing', 'declined', 'AUTHORIZED', 'authorized', false) },
   'authorizing (after unknown)': { ...inFlight('authorizing', 'declined', 'AUTHORIZED', 'authorized', true) },
-  authorized: { CAPTURE: 'capturing', CAPTURE_PARTIAL: 'capturing', VOID: 'voiding', EXPIRE: 'expired', SET_ON_EXPIRY: 'authorized', EXTEND: 'extending' },
+  authorized: { CAPTURE: 'capturing', CAPTURE_PARTIAL: 'capturing', VOID: 'voiding', EXPIRE: 'expired', SET_ON_EXPIRY: 'authorized', EXTEND: 'extending', REPLACE: 'extending' },
+  // Waiting for the replacement hold: nothing is sent from here, so a retry is refused (the
+  // replacement's own authorization is retried); its outcome arrives as REPLACED or a decline.
+  'extending (replace)': { ...inFlight('extending', 'authorized', 'REPLACED', 'voiding', false), RETRY: undefined },
+  'needs_attention (replace)': {
+    REPLACED: 'voiding', OPERATION_DECLINED: 'authorized',
+    RESOLVE_CAPTURED: 'captured', RESOLVE_VOIDED: 'voided', RESOLVE_NOT_CAPTURED: 'authorized',
+  },
+  // The replaced authorization's release: however it ends, the hold stays replaced.
+  'voiding (release)': { ...inFlight('voiding', 'authorized', 'VOID_APPROVED', 'replaced', false), OPERATION_DECLINED: 'replaced', EXPIRE: 'replaced' },
+  replaced: {},
+  'replaced (release lapsed)': {},
   extending: { ...inFlight('extending', 'authorized', 'REAUTHORIZED', 'authorized', false) },
   'extending (after unknown)': { ...inFlight('extending', 'authorized', 'REAUTHORIZED', 'authorized', true) },
   'needs_attention (reauthorize)': {
@@ -153,7 +172,7 @@ describe('hold machine: every state × every event', () => {
     const paths = getShortestPaths(holdMachine, {
       input: input(multi),
       events,
-      serializeState: (s) => JSON.stringify([s.value, s.context.capturedAmount, s.context.captureCount, s.context.remainderReleased, s.context.pending?.operation ?? null, (s.context.pending?.unknownAttempts ?? 0) > 0, s.context.lastError?.code ?? null]),
+      serializeState: (s) => JSON.stringify([s.value, s.context.capturedAmount, s.context.captureCount, s.context.remainderReleased, s.context.pending?.operation ?? null, (s.context.pending?.unknownAttempts ?? 0) > 0, s.context.lastError?.code ?? null, s.context.replacedBy !== null]),
       limit: 10_000,
     });
     const reached = new Set(paths.map((p) => String(p.state.value)));

@@ -3,11 +3,19 @@ import type { ShowResult } from '../commands/show.js';
 import { holdText } from './hold-text.js';
 import { moneyText } from './money-text.js';
 import { newTable } from './table.js';
-import { type TerminalStyle } from './terminal-style.js';
+import { colorState, type TerminalStyle } from './terminal-style.js';
 
 /** The hold, then its transitions and exchanges, oldest first. */
-export function holdDetailText({ hold, history }: ShowResult, style: TerminalStyle): string {
+export function holdDetailText({ hold, history, chain }: ShowResult, style: TerminalStyle): string {
   const parts = [holdText(hold, style)];
+  // Replacement authorizations: the order's holds, oldest first; this one is marked.
+  if (chain.length > 1) {
+    const table = newTable(['', 'hold', 'state', 'amount', 'reference', 'authorized at', 'expires at'], style);
+    for (const h of chain) {
+      table.push([h.id === hold.id ? '→' : '', h.id, colorState(h.state, style.colors), moneyText(h.amount, h.currency), h.gatewayRef ?? '—', h.authorizedAt === null ? '—' : iso(h.authorizedAt), h.expiresAt === null ? '—' : iso(h.expiresAt)]);
+    }
+    parts.push(`${style.colors.bold('Replacement chain')} (each authorization released only once the next was authorized)\n${table.toString()}`);
+  }
   // The chain of authorizations: the original, then each reauthorization that extended or adjusted it.
   if (hold.authorizations.length > 1) {
     const chain = newTable(['#', 'kind', 'reference', 'added', 'at', 'expires at'], style);

@@ -11,7 +11,7 @@ export function holdText(hold: Hold, style: TerminalStyle): string {
     hold.onExpiry === 'capture' && hold.onExpiryAmount !== null
       ? `capture ${moneyText(hold.onExpiryAmount, hold.currency)}`
       : hold.onExpiry === 'extend'
-        ? `extend until ${shortTime(hold.holdUntil)}, then ${hold.fallback ?? 'void'}`
+        ? `extend until ${shortTime(hold.holdUntil)}${hold.extendBy ? ` by ${hold.extendBy}` : ''}, then ${hold.fallback ?? 'void'}`
         : hold.onExpiry;
   const rows: [string, string][] = [
     ['id', hold.id],
@@ -28,6 +28,8 @@ export function holdText(hold: Hold, style: TerminalStyle): string {
     ['act by', actByText(hold, style.now)],
     ['on expiry', plan],
   ];
+  if (hold.replaces) rows.push(['replaces', hold.replaces]);
+  if (hold.replacedBy) rows.push(['replaced by', `${hold.replacedBy} (the order's funds are held there now)`]);
   if (hold.lastError) rows.push(['last error', `${hold.lastError.code} ${hold.lastError.message}`]);
   return newKeyValueTable(rows, style);
 }

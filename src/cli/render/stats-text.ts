@@ -16,12 +16,12 @@ export function statsText(stats: HoldStats, style: TerminalStyle): string {
   for (const r of stats.reachingActBy) due.push([r.within, r.currency, String(r.count), moneyText(r.amount, r.currency)]);
   const expired = newTable(['currency', 'holds', 'amount'], style, { align: ['left', 'right', 'right'] });
   for (const r of stats.expiredUncaptured) expired.push([r.currency, String(r.count), moneyText(r.amount, r.currency)]);
-  const extensions = newTable(['outcome', 'reauthorizations'], style, { align: ['left', 'right'] });
-  for (const r of stats.extensions) extensions.push([r.outcome, String(r.count)]);
+  const extensions = newTable(['method', 'outcome', 'attempts'], style, { align: ['left', 'left', 'right'] });
+  for (const r of stats.extensions) extensions.push([r.method, r.outcome, String(r.count)]);
   return [
     `${bold('Holds by state')}\n${stats.byState.length ? byState.toString() : 'no holds'}`,
     `${bold('Reaching act-by')} (open holds, overdue included)\n${stats.reachingActBy.length ? due.toString() : 'none within 7d'}`,
     `${bold('Expired uncaptured')} (so far)\n${stats.expiredUncaptured.length ? expired.toString() : 'none'}`,
-    ...(stats.extensions.length ? [`${bold('Extensions')} (reauthorization attempts)\n${extensions.toString()}`] : []),
+    ...(stats.extensions.length ? [`${bold('Extensions')} (reauthorizations and replacement authorizations)\n${extensions.toString()}`] : []),
   ].join('\n\n');
 }

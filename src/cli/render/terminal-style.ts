@@ -32,6 +32,7 @@ export function colorState(state: HoldState, colors: Colors): string {
     case 'partially_captured':
       return colors.green(state);
     case 'voided':
+    case 'replaced':
       return colors.blue(state);
     case 'authorizing':
     case 'capturing':

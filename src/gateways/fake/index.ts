@@ -62,6 +62,7 @@ const DEFAULT_CAPABILITIES: GatewayCapabilities = {
   overcaptureBps: 1000,
   partialCapture: true,
   reauthorization: false,
+  replacement: false,
   captureNeedsSubscription: false,
 };
 

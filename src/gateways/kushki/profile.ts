@@ -27,6 +27,8 @@ export const KUSHKI_PROFILE: Readonly<HttpGatewayProfile<KushkiSettings>> = Obje
     overcaptureBps: 1000,
     partialCapture: true,
     reauthorization: true,
+    /** OneClick authorizes on a subscription (the stored card) as often as asked: the verified path. */
+    replacement: true,
     captureNeedsSubscription: true,
   }),
   /** Debit 7 days, credit 28 days (seed 000). */

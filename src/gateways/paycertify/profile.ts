@@ -29,6 +29,8 @@ export const PAYCERTIFY_PROFILE: Readonly<HttpGatewayProfile<PayCertifySettings>
     overcaptureBps: 0,
     partialCapture: true,
     reauthorization: false,
+    /** Every authorization carries the raw card, which holdfast never stores. */
+    replacement: false,
     captureNeedsSubscription: false,
   }),
   /** PayCertify responses carry no card type, so 7 days (the shorter usual window) for all. */
