@@ -26,7 +26,8 @@ export function noCommandNote(kind: AttentionKind, hold: Hold): string {
 export function operatorCommands(kind: AttentionKind, hold: Hold, now: number): OperatorCommand[] {
   const pending = hold.pending;
   const deadline = pending?.deadline ?? hold.expiresAt;
-  const canRetry = pending !== null && deadline !== null && now < deadline;
+  // Nothing is sent for a hold waiting on its replacement: that hold's own authorization is retried.
+  const canRetry = pending !== null && pending.operation !== 'replace' && deadline !== null && now < deadline;
   const retry: OperatorCommand = { command: `holdfast retry ${hold.id}`, meaning: `send the ${pending?.operation ?? ''} again now, under the same idempotency key` };
   switch (kind) {
     case 'needs_attention': {
@@ -36,7 +37,7 @@ export function operatorCommands(kind: AttentionKind, hold: Hold, now: number): 
         meaning,
       });
       const commands: OperatorCommand[] = [];
-      if (pending.operation !== 'authorize') {
+      if (pending.operation !== 'authorize' && pending.operation !== 'replace') {
         commands.push(resolve(`--captured ${formatAmount(pending.amount, hold.currency)}`, `the console shows ${formatAmount(pending.amount, hold.currency)} ${hold.currency} captured (write the amount it shows)`));
       }
       commands.push(resolve('--voided', 'the console shows the authorization voided'));

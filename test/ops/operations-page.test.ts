@@ -111,6 +111,13 @@ describe('the page on a seeded database', () => {
     // An authorization in question can be resolved as voided or not captured, never as captured.
     const authorize = { ...flagged, pending: { ...flagged.pending!, operation: 'authorize' as const } };
     expect(operatorCommands('needs_attention', authorize, now).map((c) => c.command).join('\n')).not.toContain('--captured');
+    // Waiting on a replacement hold: nothing is sent for this one, so no retry and no captured resolution.
+    const replace = { ...early, pending: { ...early.pending!, operation: 'replace' as const, replacementId: 'hold_00000000000000000001' } };
+    expect(operatorCommands('needs_attention', replace, now).map((c) => c.command)).toEqual([
+      `holdfast resolve ${flagged.id} --voided --reason "what the gateway console shows"`,
+      `holdfast resolve ${flagged.id} --not-captured --reason "what the gateway console shows"`,
+    ]);
+    expect(operatorCommands('outcome_open', { ...openCapture, pending: { ...openCapture.pending!, operation: 'replace' as const } }, now)).toEqual([]);
     expect(operatorCommands('needs_attention', { ...flagged, pending: null }, now)).toEqual([]);
     expect(noCommandNote('needs_attention', { ...flagged, pending: null })).toContain(`holdfast show ${flagged.id}`);
     expect(operatorCommands('outcome_open', openCapture, now).map((c) => c.command)).toEqual([`holdfast retry ${openCapture.id}`]);
