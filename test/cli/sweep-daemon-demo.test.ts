@@ -95,6 +95,7 @@ describe('holdfast demo', () => {
         ['order-1006', 'declined'],
         ['order-1007', 'expired'],
         ['order-1008', 'captured'],
+        ['order-1009', 'captured'],
       ]);
       // The backordered order: extended twice (day 3 through the API, day 9 by the sweeper), captured on day 12.
       const sofa = result.holds.find((h) => h.orderId === 'order-1008')!;
@@ -103,11 +104,19 @@ describe('holdfast demo', () => {
       expect(sofa.updatedAt - Date.UTC(2026, 2, 2, 9)).toBeGreaterThanOrEqual(12 * 86_400_000);
       expect(sofa.updatedAt - Date.UTC(2026, 2, 2, 9)).toBeLessThan(13 * 86_400_000);
       expect(result.holds.find((h) => h.orderId === 'order-1006')).toMatchObject({ amount: 3000, currency: 'COP' });
+      // The curtains: replaced by the sweeper on day 6, the replacement captured on day 10.
+      const curtains = result.holds.find((h) => h.orderId === 'order-1009')!;
+      expect(curtains).toMatchObject({ state: 'captured', capturedAmount: 64_900 });
+      expect(curtains.replaces).toMatch(/^hold_/);
+      expect(curtains.authorizedAt! - Date.UTC(2026, 2, 2, 9)).toBeGreaterThanOrEqual(6 * 86_400_000);
+      expect(curtains.updatedAt - Date.UTC(2026, 2, 2, 9)).toBeGreaterThanOrEqual(10 * 86_400_000);
+      expect(curtains.updatedAt - Date.UTC(2026, 2, 2, 9)).toBeLessThan(11 * 86_400_000);
       const text = out.join('\n');
       expect(text).toMatch(/An authorization hold reserves an amount/);
       expect(text).toMatch(/expires +when the issuer releases it/);
       expect(text).toMatch(/act by +when holdfast acts on its own/);
       expect(text).toContain("The simulator's ledger");
+      expect(text).toMatch(/order-1009 │ replace .*│ approved │ replaced/);
       expect(text).toMatch(/declined: capture declined by the gateway: 017/);
       // Every sweep that acted is printed, and the counts are of holds, not rows.
       expect(text.match(/^Sweep at /gm)).toHaveLength(result.sweepsThatActed);

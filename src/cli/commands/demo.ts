@@ -106,6 +106,14 @@ const ORDERS: readonly DemoOrder[] = [
     story: 'a backordered sofa on a debit card (7-day window) that ships on day 12: extended on day 3, again by the sweeper, captured on day 12',
     open: ({ hf }) => hf.authorize({ gateway: 'kushki', subscriptionId: 'sub-eva-debit', amount: 189_900, currency: 'PEN', orderId: 'order-1008', onExpiry: 'capture' }),
   },
+  {
+    orderId: 'order-1009',
+    story: 'made-to-measure curtains on a debit card, ready on day 10: on day 6 the sweeper replaces the hold (a new authorization on the stored card; the old one is released only once the new one is approved), captured on day 10',
+    open: async ({ hf, start }) => {
+      const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: 'sub-ivan-debit', amount: 64_900, currency: 'PEN', orderId: 'order-1009', onExpiry: 'capture' });
+      return hf.setOnExpiry(hold.id, 'extend', { holdUntil: start + 10 * DAY_MS, fallback: 'capture', by: 'replacement' });
+    },
+  },
 ];
 
 /** What people do by hand during the story. */
@@ -146,9 +154,15 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
     sim.cards.registerSubscription('sub-rosa-debit', { cardType: 'debit' });
     sim.cards.registerSubscription('sub-omar-credit', { cardType: 'credit' });
     sim.cards.registerSubscription('sub-eva-debit', { cardType: 'debit' });
+    sim.cards.registerSubscription('sub-ivan-debit', { cardType: 'debit' });
     const ids = new Map<string, string>();
     for (const order of ORDERS) ids.set(order.orderId, (await order.open(ctx)).id);
-    const current = () => Promise.all(ORDERS.map((order) => hf.get(ids.get(order.orderId)!)));
+    // An order's hold is the last of its replacement chain.
+    const latest = async (id: string): Promise<Hold> => {
+      const hold = await hf.get(id);
+      return hold.replacedBy === null ? hold : latest(hold.replacedBy);
+    };
+    const current = () => Promise.all(ORDERS.map((order) => latest(ids.get(order.orderId)!)));
 
     out('\nHolds at the start:');
     out(holdsTable(await current(), style, clock.now()));
@@ -179,12 +193,16 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
 
     const ledger = sim.ledger.snapshot();
     const table = newTable(['order', 'gateway ref', 'authorized', 'reauthorizations', 'captures', 'voids'], style, { align: ['left', 'left', 'right', 'left', 'left', 'left'] });
+    // Every hold of every order, replaced ones included, to match each authorization the gateway holds.
+    const everyHold = (await Promise.all(ORDERS.map(async (order) => (await hf.list({ orderId: order.orderId })).holds))).flat();
     let exactlyOnce = true;
     for (const auth of ledger.authorizations) {
-      const hold = holds.find((h) => h.gatewayRef === auth.ref);
+      const hold = everyHold.find((h) => h.gatewayRef === auth.ref);
       if (auth.captures.length + auth.voids.length > 1) exactlyOnce = false;
       if (hold?.state === 'captured' || hold?.state === 'partially_captured') exactlyOnce &&= auth.captures.length === 1;
       if (hold?.state === 'voided') exactlyOnce &&= auth.voids.length === 1;
+      // A replaced authorization is released once (or, its release unresolved, lapses): never captured.
+      if (hold?.state === 'replaced') exactlyOnce &&= auth.captures.length === 0 && auth.voids.length <= 1;
       if (hold?.state === 'expired') exactlyOnce &&= auth.captures.length + auth.voids.length === 0;
       table.push([
         hold?.orderId ?? '',
