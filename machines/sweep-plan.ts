@@ -96,12 +96,15 @@ export function planFor(input: PlanInput, now: number): Plan {
       if (pending.retryAt !== null && now < pending.retryAt) return { kind: 'skip', reason: 'retry not due yet' };
       return { kind: 'retry', operation: 'authorize' };
     }
+    case 'needs_attention':
+      // Flagged while waiting on its replacement: the replacement's outcome, once there, is still applied.
+      if (context.pending?.operation === 'replace') return { kind: 'settle' };
+      return { kind: 'skip', reason: `${state} needs nothing from the sweeper` };
     case 'captured':
     case 'voided':
     case 'replaced':
     case 'expired':
     case 'declined':
-    case 'needs_attention':
       return { kind: 'skip', reason: `${state} needs nothing from the sweeper` };
     default: {
       const never: never = state;
