@@ -255,6 +255,26 @@ function settleInFlight(self: 'capturing' | 'voiding' | 'extending') {
   } as const;
 }
 
+// An extension's intent (a reauthorization, or the wait for a replacement hold): counted, keyed,
+// with its own deadline, returning to authorized when it does not happen.
+function extensionStart(context: HoldContext, e: { idempotencyKey: string; amount: number; deadline: number; at: number }, operation: 'reauthorize' | 'replace') {
+  return {
+    reauthorizeAttempts: context.reauthorizeAttempts + 1,
+    pending: {
+      operation,
+      idempotencyKey: e.idempotencyKey,
+      amount: e.amount,
+      final: false,
+      returnTo: 'authorized' as const,
+      unknownAttempts: 0,
+      retryAt: null,
+      committedAt: e.at,
+      deadline: e.deadline,
+    } satisfies PendingOperation,
+    lastError: null,
+  };
+}
+
 // Emits the pending operation as the `callGateway` action's params (after `startCapture`/`startVoid`
 // have assigned it), so the host executes exactly what it persisted.
 const gatewayCall = {
@@ -389,42 +409,11 @@ export const holdMachine = setup({
         lastError: null,
       };
     }),
-    startExtend: assign(({ context, event }) => {
-      const e = event as Ev<'EXTEND'>;
-      return {
-        reauthorizeAttempts: context.reauthorizeAttempts + 1,
-        pending: {
-          operation: 'reauthorize' as const,
-          idempotencyKey: e.idempotencyKey,
-          amount: e.amount,
-          final: false,
-          returnTo: 'authorized' as const,
-          unknownAttempts: 0,
-          retryAt: null,
-          committedAt: e.at,
-          deadline: e.deadline,
-        },
-        lastError: null,
-      };
-    }),
+    startExtend: assign(({ context, event }) => extensionStart(context, event as Ev<'EXTEND'>, 'reauthorize')),
     startReplace: assign(({ context, event }) => {
       const e = event as Ev<'REPLACE'>;
-      return {
-        reauthorizeAttempts: context.reauthorizeAttempts + 1,
-        pending: {
-          operation: 'replace' as const,
-          idempotencyKey: e.idempotencyKey,
-          amount: e.amount,
-          final: false,
-          returnTo: 'authorized' as const,
-          unknownAttempts: 0,
-          retryAt: null,
-          committedAt: e.at,
-          deadline: e.deadline,
-          replacementId: e.replacementId,
-        },
-        lastError: null,
-      };
+      const start = extensionStart(context, e, 'replace');
+      return { ...start, pending: { ...start.pending, replacementId: e.replacementId } };
     }),
     // The replacement is authorized: this authorization is released (a void of what remains), and
     // from now on the hold points at its replacement.
