@@ -121,6 +121,23 @@ export async function nextDueAt(db: Db, leadTimeMs: number): Promise<number | nu
 }
 
 /** The statement giving a lease back without other changes, if this sweeper still holds it. */
+/**
+ * Gives the lease back and moves the hold's next action to `nextActionAt`, unless something else
+ * moved it since the claim (`claimedNextActionAt`): a hold made due by another write stays due.
+ */
+export function releaseLeaseUntil(db: Db, id: string, owner: string, epoch: number, claimedNextActionAt: number | null, nextActionAt: number | null) {
+  return db
+    .updateTable('holds')
+    .set((eb) => ({
+      lease_owner: null,
+      lease_expires_at: null,
+      next_action_at: claimedNextActionAt === null ? eb.ref('next_action_at') : eb.case().when('next_action_at', '=', claimedNextActionAt).then(nextActionAt).else(eb.ref('next_action_at')).end(),
+    }))
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('lease_epoch', '=', epoch);
+}
+
 export function releaseLease(db: Db, id: string, owner: string, epoch: number) {
   return db
     .updateTable('holds')

@@ -8,12 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { HoldState } from '../../machines/hold.machine.js';
 import { planFor, type Plan } from '../../machines/sweep-plan.js';
-import { effectiveActBy, extensionDeadline } from '../../machines/next-action.js';
+import { effectiveActBy, extensionDeadline, nextActionAt } from '../../machines/next-action.js';
 import { captureKey, reauthorizeKey, voidKey } from '../../machines/idempotency-keys.js';
 import type { Hold } from '../../machines/hold-types.js';
 import type { StoredHold } from '../../db/stored-hold.js';
 import { findHold } from '../../db/holds.repository.js';
-import { claimDueHolds, type ClaimedHold, countDueHolds, findDueHolds, releaseLease } from '../../db/sweeper.repository.js';
+import { claimDueHolds, type ClaimedHold, countDueHolds, findDueHolds, releaseLease, releaseLeaseUntil } from '../../db/sweeper.repository.js';
 import { writeAtomically } from '../../db/connection.js';
 import type { HoldEngine, PerformResult } from '../engine/hold-engine.js';
 import { crashPoint } from '../engine/crash-point.js';
@@ -383,7 +383,10 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
       case 'settle': {
         const settled = await settleOriginal(engine, hold, 'sweeper', { fence: done, callSlot });
         if (settled === null || settled.outcome === 'waiting' || settled.outcome === 'none') {
-          await releaseOnly();
+          // Made due by its replacement's write, but nothing to apply yet: due again at its deadline
+          // (or at the replacement's next write), not at every pass.
+          const due = nextActionAt(hold.state, hold.context, hold.ownActBy, now).nextActionAt;
+          await writeAtomically(engine.store, [{ query: releaseLeaseUntil(engine.store.db, hold.id, owner, epoch, hold.nextActionAt, due) }]);
           return finish('skipped', null, settled === null ? 'its replacement hold is missing' : `its replacement ${settled.replacement.id} is still ${settled.replacement.state}`);
         }
         return finishSettled(settled, null);

@@ -282,6 +282,29 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
     checkOracle();
   });
 
+  it('by replacement: a replacement whose outcome stays open is flagged; the original waits without being swept at every pass and falls back at its deadline', async () => {
+    const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('replace-open'), amount: 4_000, currency: 'PEN' });
+    await hf.setOnExpiry(hold.id, 'extend', { holdUntil: T0 + 20 * DAY_MS, fallback: 'capture', by: 'replacement' });
+    sim.faults.inject({ kind: 'error-after-commit', operation: 'authorize' }, { kind: 'rate-limited', operation: 'authorize', times: 50 });
+    await sweepUntil(hf, T0 + 6 * DAY_MS);
+    await sweepUntil(hf, T0 + 6 * DAY_MS + 6 * HOUR_MS, 10 * 60_000);
+    const waiting = await hf.get(hold.id);
+    expect(waiting).toMatchObject({ state: 'extending', pending: { operation: 'replace' } });
+    const replacement = await hf.get(waiting.pending!.replacementId!);
+    expect(replacement).toMatchObject({ state: 'needs_attention', replaces: hold.id, gatewayRef: null });
+    // Its replacement's flag made it due once; with nothing to apply it is due again only at its deadline.
+    expect((await findHold(engineOf(hf).store.db, hold.id))!.nextActionAt).toBe(T0 + 7 * DAY_MS - 12 * HOUR_MS);
+    clock.set(clock.now() + 10 * 60_000);
+    expect((await hf.sweep()).items.map((i) => i.holdId)).not.toContain(hold.id);
+    await sweepUntil(hf, T0 + 7 * DAY_MS - 12 * HOUR_MS, HOUR_MS);
+    await hf.sweep();
+    expect(await hf.get(hold.id)).toMatchObject({ state: 'captured', capturedAmount: 4_000, replacedBy: null });
+    expect(await outbox(hold.id)).toContain('hold.extension_failed');
+    // The flagged replacement is left to a person (its authorization may exist); nothing was captured on it.
+    expect(sim.requests().filter((r) => r.operation === 'capture').map((r) => r.authorizationRef)).toEqual([hold.gatewayRef]);
+    checkOracle();
+  });
+
   it('adjust() lowers the total by replacement; commands on the first id reach the replacement, and the 110 % limit follows it', async () => {
     const hold = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('lower'), amount: 10_000, currency: 'PEN', orderId: 'order-lower' });
     clock.set(T0 + DAY_MS);
