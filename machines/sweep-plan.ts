@@ -12,7 +12,7 @@ export type Plan =
   | { kind: 'extend'; deadline: number }
   /** Replace the authorization by a new one on the stored card (a new hold); nothing is sent from `deadline` on. */
   | { kind: 'replace'; deadline: number }
-  /** A replacement is in flight: apply its hold's outcome, if it has one, to the hold it replaces. */
+  /** A replacement is in flight: apply its hold's outcome, if it has one, to the hold it replaces (at its deadline, with none, stop waiting). */
   | { kind: 'settle' }
   /** An in-flight call whose outcome is unknown or was interrupted: send it again under the same key. */
   | { kind: 'retry'; operation: Exclude<Operation, 'replace'> }
@@ -77,9 +77,11 @@ export function planFor(input: PlanInput, now: number): Plan {
     case 'extending': {
       const pending = context.pending;
       if (!pending) return { kind: 'flag', reason: `${state} without a pending operation` };
+      // Waiting on a replacement: its outcome is applied first, even past the deadline (a replacement
+      // authorized in time is kept, not orphaned); with none, the sweeper stops the wait at the deadline.
+      if (pending.operation === 'replace') return { kind: 'settle' };
       // Nothing is sent from the deadline on: an open outcome then goes to an operator.
       if (pastDeadline(pending, context, now)) return { kind: 'expire' };
-      if (pending.operation === 'replace') return { kind: 'settle' };
       if (pending.retryAt !== null && now < pending.retryAt) return { kind: 'skip', reason: 'retry not due yet' };
       return { kind: 'retry', operation: pending.operation };
     }

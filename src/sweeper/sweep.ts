@@ -320,6 +320,13 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
     ...(message === undefined ? {} : { message }),
   });
   const releaseOnly = () => writeAtomically(engine.store, [{ query: releaseLease(engine.store.db, hold.id, owner, epoch) }]);
+  const expire = async (): Promise<SweepItem> => {
+    const { hold: next } = await engine.commit(hold, { type: 'EXPIRE', at: now }, 'sweeper', { fence: done });
+    crashPoint('after-result');
+    // An extension still open at its deadline is abandoned for the fallback plan (due at once).
+    if (next.state === 'authorized') return finish('declined', next, next.context.lastError?.message);
+    return finish(next.state === 'needs_attention' ? 'flagged' : 'expired', next);
+  };
   // How a replacement went, reported on the replaced hold: settled, or (still waiting) its authorization's outcome.
   const finishSettled = (settled: SettleResult, authorization: PerformResult | null): SweepItem => {
     if (settled.outcome === 'waiting' || settled.outcome === 'none') {
@@ -338,13 +345,8 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
       case 'skip':
         await releaseOnly();
         return finish('skipped', null, plan.reason);
-      case 'expire': {
-        const { hold: next } = await engine.commit(hold, { type: 'EXPIRE', at: now }, 'sweeper', { fence: done });
-        crashPoint('after-result');
-        // An extension still open at its deadline is abandoned for the fallback plan (due at once).
-        if (next.state === 'authorized') return finish('declined', next, next.context.lastError?.message);
-        return finish(next.state === 'needs_attention' ? 'flagged' : 'expired', next);
-      }
+      case 'expire':
+        return await expire();
       case 'flag': {
         const { hold: next } = await engine.commit(hold, { type: 'FLAG', reason: plan.reason, at: now }, 'sweeper', { fence: done });
         return finish('flagged', next, plan.reason);
@@ -383,6 +385,10 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
       case 'settle': {
         const settled = await settleOriginal(engine, hold, 'sweeper', { fence: done, callSlot });
         if (settled === null || settled.outcome === 'waiting' || settled.outcome === 'none') {
+          // Nothing to apply at its deadline: it stops waiting and falls back (a replacement authorized
+          // later is released when its outcome is applied).
+          const deadline = hold.context.pending?.deadline ?? hold.expiresAt;
+          if (hold.state === 'extending' && (deadline === null || now >= deadline)) return await expire();
           // Made due by its replacement's write, but nothing to apply yet: due again at its deadline
           // (or at the replacement's next write), not at every pass.
           const due = nextActionAt(hold.state, hold.context, hold.ownActBy, now).nextActionAt;

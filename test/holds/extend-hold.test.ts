@@ -352,6 +352,21 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
     expect(sim.ledger.authorization((await hf.get(replacement.id)).gatewayRef!)!.expiresAt).toBe(T0 + 13 * DAY_MS + 2 * 60_000);
     expect(sim.requests().filter((r) => r.operation === 'authorize').map((r) => r.idempotencyKey).slice(1)).toEqual([`${hold.id}:replace:1`]);
     checkHandOver(await chainFrom(hold.id));
+
+    // A process that died after its replacement was authorized, before applying it, and no sweeper
+    // until past the original's deadline: the replacement authorized in time is applied, not orphaned.
+    const late = await hf.authorize({ gateway: 'kushki', subscriptionId: debitSub('replace-late'), amount: 2_000, currency: 'PEN' });
+    await hf.setOnExpiry(late.id, 'extend', { holdUntil: clock.now() + 20 * DAY_MS, fallback: 'capture', by: 'replacement' });
+    clock.set(late.actBy!);
+    const lateDeadline = late.expiresAt! - 12 * HOUR_MS;
+    const started = await startReplacement(engine, (await findHold(engine.store.db, late.id))!, 2_000, lateDeadline, 'sweeper');
+    expect((await engine.perform(started.replacement, 'sweeper', { resumed: false })).stored.state).toBe('authorized');
+    clock.set(lateDeadline + 5 * 60_000);
+    await hf.sweep();
+    expect(await hf.get(late.id)).toMatchObject({ state: 'replaced', replacedBy: started.replacement.id });
+    expect(await hf.get(started.replacement.id)).toMatchObject({ state: 'authorized', onExpiry: 'extend', fallback: 'capture' });
+    expect(sim.requests().filter((r) => r.operation === 'capture')).toEqual([]);
+    checkHandOver(await chainFrom(late.id));
     checkOracle();
   });
 

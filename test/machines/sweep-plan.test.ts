@@ -46,10 +46,10 @@ describe('sweep plan: replacement authorizations', () => {
     expect(plan(snapshotAfter(AUTHORIZED, EXTEND_PLAN(null)), DEADLINE - 500, { canReauthorize: true })).toEqual({ kind: 'extend', deadline: DEADLINE });
   });
 
-  it('settles a hold waiting on its replacement (flagged or not), and expires the wait at its deadline', () => {
+  it('settles a hold waiting on its replacement (flagged or not), also past its deadline: a replacement authorized in time is applied first', () => {
     const waiting = snapshotAfter(AUTHORIZED, EXTEND_PLAN('replacement'), REPLACE);
     expect(plan(waiting, at + 1)).toEqual({ kind: 'settle' });
-    expect(plan(waiting, DEADLINE)).toEqual({ kind: 'expire' });
+    expect(plan(waiting, DEADLINE)).toEqual({ kind: 'settle' });
     const flagged = snapshotAfter(AUTHORIZED, EXTEND_PLAN('replacement'), REPLACE, { type: 'FLAG', reason: 'x', at });
     expect(plan(flagged, at + 1)).toEqual({ kind: 'settle' });
   });
