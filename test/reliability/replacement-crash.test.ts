@@ -1,0 +1,393 @@
+// Crash injection for replacement authorizations: a real sweeper process (test/reliability/fixtures/
+// crash-child.ts, ROLE=sweep) replacing a Kushki debit hold A at its actBy is SIGKILLed at every
+// crash point of the hand-over (the REPLACE intent, the new hold B's authorization, its result, A's
+// REPLACED commit, A's release) and while the simulator holds B's authorization or A's release; a
+// fresh holdfast then sweeps until dry, and again at holdUntil, when the last hold of the chain is
+// captured by its fallback. The judge is the simulator's permissive ledger and request log (an
+// oracle holdfast does not control): per chain, exactly one authorization captured, once, for the
+// full amount; every other one released exactly once; nothing after expiry; one body per key.
+// The simulator and every holdfast process read one clock (the system clock plus the lane's offset,
+// handed to the child as CLOCK_OFFSET_MS), as in crash-injection.test.ts. The small process helpers
+// below (openAt, sweepDry, the in-flight kill) mirror that file's, which keeps them file-local.
+import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
+import { join } from 'node:path';
+import { startSimulator, type FaultKind, type Simulator } from '../../src/simulator/index.js';
+import { createKushkiGateway } from '../../src/gateways/kushki/index.js';
+import { DAY_MS } from '../../src/policy/expiry-policy.js';
+import type { CrashPoint } from '../../src/engine/crash-point.js';
+import type { Holdfast } from '../../src/holds/holdfast.js';
+import type { Hold } from '../../machines/hold-types.js';
+import type { HoldState } from '../../machines/hold.machine.js';
+import { tempDir } from '../helpers/harness.js';
+import { runTs, type ChildResult } from '../helpers/processes.js';
+import { openOnSimulator } from './kushki-holdfast.js';
+import { timeoutMs } from './scale.js';
+
+const CHILD = 'test/reliability/fixtures/crash-child.ts';
+const LANES = 2;
+const AMOUNT = 5_000;
+const CURRENCY = 'USD';
+const MINUTE = 60_000;
+/** Past the in-flight grace (60 s) and the child's lease (60 s), as crash-injection.test.ts recovers. */
+const RECOVERY_OFFSET = 3 * MINUTE;
+
+/** What the crashed sweeper left behind, read before recovery: proof that it died where intended. */
+interface AtDeath {
+  a: HoldState;
+  b: HoldState;
+  /** B's authorize requests at the simulator (under `<A>:replace:1`). */
+  bAuthorizes: number;
+  /** Release (void) requests for A's authorization. */
+  releases: number;
+  /** Authorizations the ledger holds for the subscription (A's, plus B's once it executed). */
+  ledgerAuthorizations: number;
+}
+
+interface KillPoint {
+  name: string;
+  how: string;
+  at?: CrashPoint;
+  /** HOLDFAST_CRASH_AFTER: hits of the point let through before dying. */
+  hit?: number;
+  /** A request the simulator holds (after its commit) while the test kills the child from outside. */
+  hang?: 'authorize' | 'void';
+  /** Recovery only after A's deadline (expiresAt − half the lead time) instead of a few minutes later. */
+  lateRecovery?: boolean;
+  atDeath: AtDeath;
+}
+
+const waiting = (bAuthorizes: number, ledgerAuthorizations: number): AtDeath => ({ a: 'extending', b: 'authorizing', bAuthorizes, releases: 0, ledgerAuthorizations });
+const POINTS: KillPoint[] = [
+  { name: 'after-intent#0', at: 'after-intent', hit: 0, how: 'A committed REPLACE and B was inserted (one transaction); nothing sent', atDeath: waiting(0, 1) },
+  { name: 'before-send#0', at: 'before-send', hit: 0, how: "right before B's authorization is sent", atDeath: waiting(0, 1) },
+  { name: 'in-flight authorize', hang: 'authorize', how: "while the simulator holds B's authorization (hang after commit)", atDeath: waiting(1, 2) },
+  { name: 'after-response#0', at: 'after-response', hit: 0, how: "B's approval arrived, not yet written", atDeath: waiting(1, 2) },
+  { name: 'after-result#0', at: 'after-result', hit: 0, how: "B's result written (sweeper), before A is settled", atDeath: { a: 'extending', b: 'authorized', bAuthorizes: 1, releases: 0, ledgerAuthorizations: 2 } },
+  // No sweeper until A's deadline has passed: B, authorized in time, must still take over (not be orphaned while A falls back).
+  { name: 'after-result#0, back after the deadline', at: 'after-result', hit: 0, lateRecovery: true, how: "as after-result#0, and no sweeper runs again until A's deadline has passed", atDeath: { a: 'extending', b: 'authorized', bAuthorizes: 1, releases: 0, ledgerAuthorizations: 2 } },
+  { name: 'after-result#1', at: 'after-result', hit: 1, how: "A's REPLACED and B's adoption committed, before the release is sent", atDeath: { a: 'voiding', b: 'authorized', bAuthorizes: 1, releases: 0, ledgerAuthorizations: 2 } },
+  { name: 'before-send#1', at: 'before-send', hit: 1, how: "right before A's release (void) is sent", atDeath: { a: 'voiding', b: 'authorized', bAuthorizes: 1, releases: 0, ledgerAuthorizations: 2 } },
+  { name: 'in-flight void', hang: 'void', how: "while the simulator holds A's release (hang after commit)", atDeath: { a: 'voiding', b: 'authorized', bAuthorizes: 1, releases: 1, ledgerAuthorizations: 2 } },
+  { name: 'after-response#1', at: 'after-response', hit: 1, how: "A's release answered, not yet written", atDeath: { a: 'voiding', b: 'authorized', bAuthorizes: 1, releases: 1, ledgerAuthorizations: 2 } },
+];
+
+/** A simulator and the clock offset it shares with every holdfast process of its lane. */
+interface Lane {
+  sim: Simulator;
+  offset: number;
+}
+
+const lanes: Lane[] = [];
+const freeLanes: Lane[] = [];
+const laneWaiters: ((lane: Lane) => void)[] = [];
+const dir = tempDir();
+let runs = 0;
+
+beforeAll(async () => {
+  for (let i = 0; i < LANES; i++) {
+    const lane = { offset: 0 } as Lane;
+    lane.sim = await startSimulator({ clock: { now: () => Date.now() + lane.offset }, ledgerMode: 'permissive' });
+    lanes.push(lane);
+    freeLanes.push(lane);
+  }
+});
+afterAll(async () => {
+  for (const lane of lanes) await lane.sim.close();
+  dir.cleanup();
+});
+
+/** Runs `job` on a free lane (one scenario per lane at a time: the lane's clock is the scenario's). */
+async function onLane<T>(job: (lane: Lane) => Promise<T>): Promise<T> {
+  const lane = freeLanes.pop() ?? (await new Promise<Lane>((resolve) => laneWaiters.push(resolve)));
+  try {
+    return await job(lane);
+  } finally {
+    lane.sim.faults.clear();
+    const next = laneWaiters.shift();
+    if (next) next(lane);
+    else freeLanes.push(lane);
+  }
+}
+
+/** holdfast in this process on the lane's shared clock, moved to `offset`. */
+function openAt(database: string, lane: Lane, offset: number): Promise<Holdfast> {
+  lane.offset = offset;
+  return openOnSimulator(database, lane.sim, { now: () => Date.now() + lane.offset });
+}
+
+/** Sweeps until a pass finds nothing due (at most 8 passes). */
+async function sweepDry(hf: Holdfast): Promise<void> {
+  for (let pass = 0; pass < 8; pass++) if ((await hf.sweep({ concurrency: 8 })).items.length === 0) return;
+}
+
+/** The sweeper child, killed at the point's crash point, or from outside once the simulator holds the hung request. */
+function killSweeper(lane: Lane, point: KillPoint, database: string): Promise<ChildResult> {
+  const env = { HOLDFAST_DB: database, SIM_URL: lane.sim.url, ROLE: 'sweep', CLOCK_OFFSET_MS: String(lane.offset) };
+  if (point.at) return runTs(CHILD, { ...env, HOLDFAST_CRASH_AT: point.at, HOLDFAST_CRASH_AFTER: String(point.hit ?? 0) });
+  const fault: FaultKind = 'hang-after-commit';
+  lane.sim.faults.inject({ kind: fault, gateway: 'kushki', operation: point.hang! });
+  const seen = lane.sim.requests().length;
+  return runTs(CHILD, { ...env, RESPONSE_TIMEOUT_MS: '60000' }, {
+    onStart: (kill) => {
+      const timer = setInterval(() => {
+        if (lane.sim.requests().slice(seen).some((r) => r.handling === fault && r.operation === point.hang)) {
+          clearInterval(timer);
+          kill();
+        }
+      }, 5);
+      timer.unref();
+    },
+  });
+}
+
+/** The holds from `id` along replacedBy, oldest first. */
+async function chainFrom(hf: Holdfast, id: string): Promise<Hold[]> {
+  const chain = [await hf.get(id)];
+  while (chain.at(-1)!.replacedBy !== null && chain.length < 20) chain.push(await hf.get(chain.at(-1)!.replacedBy!));
+  return chain;
+}
+
+/** Counted figures of one order's chain against the ledger, and every rule they break. */
+interface ChainVerdict {
+  figures: {
+    /** Authorizations the ledger holds for the order's subscription. */
+    authorizations: number;
+    /** Authorizations with at least one capture, and captures in all. */
+    captured: number;
+    captures: number;
+    /** Minor units captured on the captured authorization(s). */
+    capturedAmount: number;
+    /** Authorizations released by exactly one void and never captured. */
+    voidedOnce: number;
+    /** Replaced authorizations that lapsed unreleased (never captured): allowed by the README. */
+    lapsedReplaced: number;
+    captureAndVoid: number;
+    voidedTwice: number;
+    /** Authorizations neither captured nor voided nor an allowed lapse, or foreign to the order's holds. */
+    unaccounted: number;
+    requests: number;
+    requestsAfterExpiry: number;
+    keysWithTwoBodies: number;
+    /** Holds of the order left open (authorized, in flight, or flagged). */
+    openHolds: number;
+  };
+  chainStates: HoldState[];
+  violations: string[];
+}
+
+const OPEN_STATES: ReadonlySet<HoldState> = new Set<HoldState>(['authorizing', 'authorized', 'partially_captured', 'capturing', 'voiding', 'extending', 'needs_attention']);
+
+/**
+ * The ledger's word on one order's chain of holds. `intended` names each hold's end, oldest first
+ * (A: replaced, …, last: captured). Every authorization the simulator holds for the subscription
+ * must be the captured one (once, for `amount`) or released by exactly one void. README ("Extending a
+ * hold"): the release "ends the old hold `replaced` … also when the void is refused or lapses — the
+ * funds are the new hold's now", so a replaced authorization that holdfast reports `replaced` with
+ * RELEASE_UNRESOLVED, or that has lapsed at the issuer (its expiresAt passed), with no capture and no
+ * void is correct too (counted as lapsedReplaced); it never may be captured.
+ */
+function judgeChain(input: { sim: Simulator; subscriptionId: string; amount: number; chain: Hold[]; orderHolds: Hold[]; intended: HoldState[]; now: number }): ChainVerdict {
+  const { sim, subscriptionId, amount, chain, orderHolds, intended, now } = input;
+  const violations: string[] = [];
+  const authorizations = sim.ledger.authorizations().filter((a) => a.subscriptionId === subscriptionId);
+  const refs = new Set(authorizations.map((a) => a.ref));
+  const holdByRef = new Map(orderHolds.filter((h) => h.gatewayRef !== null).map((h) => [h.gatewayRef!, h]));
+  const figures: ChainVerdict['figures'] = {
+    authorizations: authorizations.length, captured: 0, captures: 0, capturedAmount: 0, voidedOnce: 0, lapsedReplaced: 0,
+    captureAndVoid: 0, voidedTwice: 0, unaccounted: 0, requests: 0, requestsAfterExpiry: 0, keysWithTwoBodies: 0, openHolds: 0,
+  };
+  for (const a of authorizations) {
+    const hold = holdByRef.get(a.ref);
+    if (hold === undefined) {
+      figures.unaccounted++;
+      violations.push(`authorization ${a.ref} belongs to no hold of the order`);
+    }
+    if (a.captures.length > 0) {
+      figures.captured++;
+      figures.captures += a.captures.length;
+      figures.capturedAmount += a.captures.reduce((sum, c) => sum + c.amount, 0);
+      if (a.captures.length > 1) violations.push(`authorization ${a.ref} captured ${a.captures.length} times`);
+    }
+    if (a.captures.length > 0 && a.voids.length > 0) {
+      figures.captureAndVoid++;
+      violations.push(`authorization ${a.ref} both captured and voided`);
+    }
+    if (a.voids.length > 1) {
+      figures.voidedTwice++;
+      violations.push(`authorization ${a.ref} voided ${a.voids.length} times`);
+    }
+    if (a.captures.length === 0 && a.voids.length === 1) figures.voidedOnce++;
+    if (a.captures.length === 0 && a.voids.length === 0 && hold !== undefined) {
+      const lapsed = hold.state === 'replaced' && (hold.lastError?.code === 'RELEASE_UNRESOLVED' || a.expiresAt <= now);
+      if (lapsed) figures.lapsedReplaced++;
+      else {
+        figures.unaccounted++;
+        violations.push(`authorization ${a.ref} (hold ${hold.id}, ${hold.state}) neither captured nor released`);
+      }
+    }
+  }
+  if (figures.captured !== 1) violations.push(`${figures.captured} authorizations captured, not exactly one`);
+  if (figures.captured === 1 && figures.capturedAmount !== amount) violations.push(`captured ${figures.capturedAmount} of ${amount}`);
+
+  const requests = sim.requests().filter((r) => r.path.includes(`/card/${subscriptionId}/`) || (r.authorizationRef !== null && refs.has(r.authorizationRef)));
+  figures.requests = requests.length;
+  for (const r of requests.filter((q) => q.afterExpiry)) {
+    figures.requestsAfterExpiry++;
+    violations.push(`${r.operation} #${r.seq} on ${r.authorizationRef} sent at or after its expiry`);
+  }
+  const bodies = new Map<string, Set<string>>();
+  for (const r of requests) if (r.idempotencyKey) bodies.set(r.idempotencyKey, (bodies.get(r.idempotencyKey) ?? new Set()).add(r.bodySha256));
+  for (const [key, set] of bodies) {
+    if (set.size > 1) {
+      figures.keysWithTwoBodies++;
+      violations.push(`key ${key} sent with ${set.size} different bodies`);
+    }
+  }
+
+  const chainStates = chain.map((h) => h.state);
+  if (JSON.stringify(chainStates) !== JSON.stringify(intended)) violations.push(`chain ended ${chainStates.join(' → ')}, intended ${intended.join(' → ')}`);
+  const last = chain.at(-1)!;
+  const capturedRefs = authorizations.filter((a) => a.captures.length > 0).map((a) => a.ref);
+  if (last.state === 'captured' && (capturedRefs.length !== 1 || last.gatewayRef !== capturedRefs[0])) violations.push(`the chain's captured hold ${last.id} is ${last.gatewayRef}, the ledger captured ${capturedRefs.join(', ') || 'nothing'}`);
+  if (last.state === 'captured' && last.capturedAmount !== amount) violations.push(`holdfast reports ${last.capturedAmount} captured of ${amount}`);
+  for (const h of orderHolds) {
+    if (OPEN_STATES.has(h.state)) {
+      figures.openHolds++;
+      violations.push(`hold ${h.id} left ${h.state}`);
+    }
+  }
+  return { figures, chainStates, violations };
+}
+
+/** What one scenario leaves for the judge (and the negative control). */
+interface Scenario {
+  lane: Lane;
+  subscriptionId: string;
+  orderId: string;
+  original: Hold;
+  verdict: ChainVerdict;
+  /** Re-reads holdfast's view and judges again (after the negative control tampers with the gateway). */
+  rejudge: () => Promise<ChainVerdict>;
+}
+
+/** Authorizes A due for replacement now, kills the sweeper at `point`, checks where it died, recovers and judges. */
+async function runScenario(lane: Lane, point: KillPoint, check: ExpectStatic): Promise<Scenario> {
+  const run = ++runs;
+  const database = join(dir.dir, `replacement-${run}.db`);
+  const tag = `repl-${run}-${Math.random().toString(36).slice(2, 8)}`;
+  const subscriptionId = `sub-${tag}`;
+  const orderId = `order-${tag}`;
+  lane.sim.cards.registerSubscription(subscriptionId, { cardType: 'debit' });
+
+  // A, authorized 6 days and a minute ago on a debit card (7-day window): its actBy (expiresAt − 1 day) was a minute ago.
+  let hf = await openAt(database, lane, -(6 * DAY_MS + MINUTE));
+  const authorized = await hf.authorize({ gateway: 'kushki', subscriptionId, orderId, amount: AMOUNT, currency: CURRENCY });
+  check(authorized.state).toBe('authorized');
+  const holdUntil = authorized.expiresAt! + 3 * DAY_MS;
+  const original = await hf.setOnExpiry(authorized.id, 'extend', { holdUntil, fallback: 'capture', by: 'replacement' });
+  await hf.close();
+
+  // The sweeper process, on the lane's clock at offset 0, dies at the point.
+  lane.offset = 0;
+  const child = await killSweeper(lane, point, database);
+  check(child.signal, `${point.name}: the child was not killed (kill point never reached?): code ${child.code} ${child.stdout}${child.stderr}`).toBe('SIGKILL');
+  lane.sim.faults.clear();
+
+  // Where it died, read by a fresh process before anything else runs.
+  hf = await openAt(database, lane, 0);
+  try {
+    const a = await hf.get(original.id);
+    const bId = a.pending?.replacementId ?? a.replacedBy;
+    check(bId, `${point.name}: A names its replacement`).toBeTruthy();
+    const b = await hf.get(bId!);
+    const requests = lane.sim.requests();
+    const atDeath: AtDeath = {
+      a: a.state,
+      b: b.state,
+      bAuthorizes: requests.filter((r) => r.operation === 'authorize' && r.idempotencyKey === `${original.id}:replace:1`).length,
+      releases: requests.filter((r) => r.operation === 'void' && r.authorizationRef === original.gatewayRef).length,
+      ledgerAuthorizations: lane.sim.ledger.authorizations().filter((x) => x.subscriptionId === subscriptionId).length,
+    };
+    check(atDeath, `${point.name}: state at death`).toEqual(point.atDeath);
+    if (point.atDeath.a === 'voiding') check(a.pending?.idempotencyKey, `${point.name}: the release's key`).toBe(`${original.id}:void:0`);
+
+    // Recovery: a few minutes later (past the lease and the in-flight grace), or 5 min past A's
+    // deadline (expiresAt − 12 h) for a late one, sweep until dry …
+    lane.offset = point.lateRecovery ? original.expiresAt! - 12 * 60 * MINUTE + 5 * MINUTE - Date.now() : RECOVERY_OFFSET;
+    await sweepDry(hf);
+    const recovered = await hf.get(original.id);
+    check(recovered.state, `${point.name}: A after recovery`).toBe('replaced');
+    // … then at holdUntil (+ 5 min) the last hold's fallback captures it.
+    lane.offset = holdUntil + 5 * MINUTE - Date.now();
+    await sweepDry(hf);
+    // The work resumed under the keys the dead process committed, never new ones: B's authorization
+    // under <A>:replace:1, A's release under <A>:void:0, and B's capture once, on B's authorization.
+    const b2 = await hf.get(bId!);
+    const mine = lane.sim.requests().filter((r) => r.path.includes(`/card/${subscriptionId}/`) || r.authorizationRef === original.gatewayRef || r.authorizationRef === b2.gatewayRef);
+    const distinct = (op: string) => [...new Set(mine.filter((r) => r.operation === op).map((r) => `${r.idempotencyKey}@${r.authorizationRef ?? '-'}`))];
+    check(distinct('authorize').slice(1), `${point.name}: replacement authorize keys`).toEqual([`${original.id}:replace:1@-`]);
+    check(distinct('void'), `${point.name}: release keys`).toEqual([`${original.id}:void:0@${original.gatewayRef}`]);
+    check(distinct('capture').map((k) => k.split('@')[1]), `${point.name}: captured authorization`).toEqual([b2.gatewayRef]);
+  } finally {
+    await hf.close();
+  }
+
+  const rejudge = async (): Promise<ChainVerdict> => {
+    const view = await openAt(database, lane, lane.offset);
+    try {
+      const chain = await chainFrom(view, original.id);
+      const { holds } = await view.list({ orderId });
+      // Intended ends: A replaced (its funds handed to B, its authorization released), B captured by its fallback.
+      const intended: HoldState[] = ['replaced', 'captured'];
+      return judgeChain({ sim: lane.sim, subscriptionId, amount: AMOUNT, chain, orderHolds: holds, intended, now: Date.now() + lane.offset });
+    } finally {
+      await view.close();
+    }
+  };
+  return { lane, subscriptionId, orderId, original, verdict: await rejudge(), rejudge };
+}
+
+/** The figures every scenario must show (all but `requests`, whatever the run needed, replays included). */
+const CLEAN: Omit<ChainVerdict['figures'], 'requests'> = {
+  authorizations: 2, captured: 1, captures: 1, capturedAmount: AMOUNT, voidedOnce: 1,
+  // Recovery runs long before A's window closes: its release must really be voided, never left to lapse.
+  lapsedReplaced: 0,
+  captureAndVoid: 0, voidedTwice: 0, unaccounted: 0, requestsAfterExpiry: 0, keysWithTwoBodies: 0, openHolds: 0,
+};
+
+describe.concurrent(`replacement authorizations: SIGKILL of a sweeper at ${POINTS.length} points, then recovery`, () => {
+  it.for(POINTS)('$name ($how): one capture, every other authorization released once', { timeout: timeoutMs(60_000) }, async (point, { expect: check }) => {
+    const scenario = await onLane((lane) => runScenario(lane, point, check));
+    const { figures, violations, chainStates } = scenario.verdict;
+    check(violations, point.name).toEqual([]);
+    check(chainStates).toEqual(['replaced', 'captured']);
+    const { requests, ...counted } = figures;
+    check(counted).toEqual(CLEAN);
+    // A's authorize, B's authorize (replays included), A's release (replays included), B's capture.
+    check(requests).toBeGreaterThanOrEqual(4);
+  });
+
+  it('negative control: a capture of the replaced authorization sent behind holdfast\'s back is reported', async ({ expect: check }) => {
+    await onLane(async (lane) => {
+      const point = POINTS.find((p) => p.name === 'after-result#1')!;
+      const scenario = await runScenario(lane, point, check);
+      check(scenario.verdict.violations).toEqual([]);
+      // A rogue capture of A's (released) authorization, over HTTP with the Kushki adapter; the permissive ledger records it.
+      const clock = { now: () => Date.now() + lane.offset };
+      const gateway = createKushkiGateway({ baseUrl: lane.sim.url, privateMerchantId: 'test-merchant', clock, timeouts: { connectMs: 1_000, responseMs: 2_000, requestMs: 3_000 } });
+      const rogue = await gateway.capture({ idempotencyKey: `rogue-${scenario.original.id}`, gatewayRef: scenario.original.gatewayRef!, subscriptionId: scenario.subscriptionId, amount: AMOUNT, currency: CURRENCY });
+      check(rogue.kind).toBe('approved');
+      const tampered = await scenario.rejudge();
+      check(tampered.figures.captured).toBe(2);
+      check(tampered.figures.captureAndVoid).toBe(1);
+      check(tampered.figures.requestsAfterExpiry).toBe(1);
+      check(tampered.violations).toEqual(
+        expect.arrayContaining([
+          `authorization ${scenario.original.gatewayRef} both captured and voided`,
+          '2 authorizations captured, not exactly one',
+          expect.stringMatching(/^capture #\d+ on \d+ sent at or after its expiry$/),
+        ]),
+      );
+    });
+  }, timeoutMs(60_000));
+});
