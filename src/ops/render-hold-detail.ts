@@ -26,7 +26,11 @@ export function renderHoldDetail(detail: HoldDetail): string {
     ['Authorized at', formatTime(hold.authorizedAt)],
     ['actBy', formatTime(hold.actBy)],
     ['Expires at', formatTime(hold.expiresAt)],
-    ['At actBy', `${hold.onExpiry}${hold.onExpiryAmount === null ? '' : ` ${money(hold.onExpiryAmount)}`}`],
+    ['At actBy', hold.onExpiry === 'extend'
+      ? `extend until ${formatTime(hold.holdUntil)}${hold.extendBy ? ` by ${hold.extendBy}` : ''}, then ${hold.fallback ?? 'void'}`
+      : `${hold.onExpiry}${hold.onExpiryAmount === null ? '' : ` ${money(hold.onExpiryAmount)}`}`],
+    ...(hold.replaces === null ? [] : [['Replaces', holdLink(hold.replaces)] as [string, unknown]]),
+    ...(hold.replacedBy === null ? [] : [['Replaced by', html`${holdLink(hold.replacedBy)} (the order's funds are held there now)`] as [string, unknown]]),
     ['In flight', pending
       ? `${pending.operation} of ${money(pending.amount)} under key ${pending.idempotencyKey}; ${pending.unknownAttempts} open answer(s)` +
         `${pending.retryAt === null ? '' : `; next attempt ${formatTime(pending.retryAt)}`}; nothing sent from ${formatTime(pending.deadline ?? hold.expiresAt)}`
@@ -53,6 +57,10 @@ ${detail.exchanges.length === 0 ? html`<p class="empty">No gateway exchange was 
 <div class="pair"><div><span class="muted">request</span>${json(e.request)}</div><div><span class="muted">response</span>${json(e.response)}</div></div></div>`)}
 </section>`;
   return page({ title: `Hold ${hold.id}`, now: at, active: 'holds', body });
+}
+
+function holdLink(id: string): SafeHtml {
+  return html`<a class="mono" href="/holds/${id}">${id}</a>`;
 }
 
 function json(value: unknown): SafeHtml {

@@ -23,6 +23,7 @@ import { showCommand } from '../../src/cli/commands/show.js';
 import { holdDetailText } from '../../src/cli/render/hold-detail-text.js';
 import { terminalStyle } from '../../src/cli/render/terminal-style.js';
 import { holdDetailToJson } from '../../machines/hold-json.js';
+import { startOpsServer } from '../../src/ops/ops-server.js';
 
 const MERCHANT = 'merchant-secret-ext-41c2';
 const clock = new ManualClock(T0);
@@ -331,6 +332,16 @@ describe.each(DIALECTS)('extending a hold on $name', (dialect) => {
       const text = holdDetailText(shown, terminalStyle({ NO_COLOR: '1' }, { isTTY: false }, clock.now()));
       expect(text).toContain('Replacement chain');
       expect(text).toMatch(id === hold.id ? new RegExp(`replaced by\\W+${replacement.id}`) : new RegExp(`replaces\\W+${hold.id}`));
+    }
+    // The operations page links the two holds.
+    const ops = await startOpsServer(hf, { port: 0 });
+    try {
+      const first = await (await fetch(new URL(`/holds/${hold.id}`, ops.url))).text();
+      expect(first).toMatch(new RegExp(`<dt>Replaced by</dt><dd><a class="mono" href="/holds/${replacement.id}">`));
+      const second = await (await fetch(new URL(`/holds/${replacement.id}`, ops.url))).text();
+      expect(second).toMatch(new RegExp(`<dt>Replaces</dt><dd><a class="mono" href="/holds/${hold.id}">`));
+    } finally {
+      await ops.close();
     }
     checkOracle();
   });
