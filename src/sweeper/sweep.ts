@@ -283,7 +283,9 @@ function planOf(hold: StoredHold, now: number, leadTimeMs: number, engine?: Hold
   const actBy = effectiveActBy(hold.ownActBy, hold.expiresAt, leadTimeMs);
   // A dry run (no engine) assumes the gateway can reauthorize; a real pass asks the configured one.
   const canReauthorize = engine === undefined || (engine.hasGateway(hold.gateway) && engine.gateway(hold.gateway).reauthorize !== undefined);
-  const canReplace = engine === undefined ? hold.subscriptionId !== null : replacementObstacle(engine, hold) === null;
+  // Asked only of an extend plan (it reads the stored request).
+  const extend = hold.context.onExpiry === 'extend';
+  const canReplace = extend && (engine === undefined ? hold.subscriptionId !== null : replacementObstacle(engine, hold) === null);
   const deadline = hold.expiresAt === null ? null : extensionDeadline(hold.expiresAt, leadTimeMs);
   return planFor({ state: hold.state, context: hold.context, actBy, canResendAuthorize, canReauthorize, canReplace, extensionDeadline: deadline }, now);
 }
