@@ -268,7 +268,6 @@ export async function countHoldsByStateAndCurrency(db: Db): Promise<StateCurrenc
   }));
 }
 
-/** How many gateway exchanges of one operation ended in each outcome (approved, declined, unknown, …). */
 /**
  * Extension attempts by method and outcome: reauthorizations, and the authorizations of replacement
  * holds (their keys carry `replacementMark`), counted from the exchange log.

@@ -120,7 +120,6 @@ export async function nextDueAt(db: Db, leadTimeMs: number): Promise<number | nu
   return candidates.length === 0 ? null : Math.min(...candidates);
 }
 
-/** The statement giving a lease back without other changes, if this sweeper still holds it. */
 /**
  * Gives the lease back and moves the hold's next action to `nextActionAt`, unless something else
  * moved it since the claim (`claimedNextActionAt`): a hold made due by another write stays due.
@@ -138,6 +137,7 @@ export function releaseLeaseUntil(db: Db, id: string, owner: string, epoch: numb
     .where('lease_epoch', '=', epoch);
 }
 
+/** The statement giving a lease back without other changes, if this sweeper still holds it. */
 export function releaseLease(db: Db, id: string, owner: string, epoch: number) {
   return db
     .updateTable('holds')

@@ -111,6 +111,15 @@ export async function settleReplacement(engine: HoldEngine, replacement: StoredH
   return settle(engine, original, replacement, actor, options);
 }
 
+/**
+ * After a retried authorization: when it was a replacement's and it has an outcome now, applies it
+ * to the hold it replaces (null when there is nothing to settle).
+ */
+export async function settleIfReplacement(engine: HoldEngine, authorized: StoredHold, actor: Actor, options: { callSlot?: CallSlot } = {}): Promise<SettleResult | null> {
+  if (authorized.context.replaces === null || authorized.state === 'authorizing') return null;
+  return settleReplacement(engine, authorized, actor, options);
+}
+
 /** Checks on the replacement an original is waiting for (the sweeper's `settle`), applying its outcome. */
 export async function settleOriginal(engine: HoldEngine, original: StoredHold, actor: Actor, options: { fence?: Fence; callSlot?: CallSlot } = {}): Promise<SettleResult | null> {
   const replacementId = original.context.pending?.replacementId;

@@ -16,7 +16,7 @@ import type { HoldEngine, PerformResult } from '../engine/hold-engine.js';
 import { newHold } from '../engine/new-hold.js';
 import { isHoldId, newHoldId } from '../engine/ids.js';
 import { crashPoint } from '../engine/crash-point.js';
-import { replacementObstacle, settleReplacement, startReplacement } from '../engine/replacement.js';
+import { replacementObstacle, settleIfReplacement, settleReplacement, startReplacement } from '../engine/replacement.js';
 import { authorizeFingerprint, parseAuthorizeRequest, serializeAuthorizeRequest } from '../engine/authorize-request.js';
 import { deadlines, minimumLeadTimeMs, windowFor } from '../policy/expiry-policy.js';
 import { formatDurationExact } from '../time/format-duration.js';
@@ -435,11 +435,9 @@ export class HoldWrites {
     const { hold: due } = await this.engine.commit(hold, event, 'operator', { detail: { by: this.actor } });
     const result = await this.engine.perform(due, 'operator', { resumed: true });
     // A replacement's authorization settled: the hold it replaces learns it now (and is released).
-    if (hold.context.replaces !== null && result.stored.state !== 'authorizing') {
-      const settled = await settleReplacement(this.engine, result.stored, 'operator');
-      if (settled.error) throw settled.error;
-      if (settled.outcome === 'approved') return this.engine.view(settled.replacement);
-    }
+    const settled = await settleIfReplacement(this.engine, result.stored, 'operator');
+    if (settled?.error) throw settled.error;
+    if (settled?.outcome === 'approved') return this.engine.view(settled.replacement);
     return unwrap(result);
   }
 }

@@ -17,7 +17,7 @@ import { claimDueHolds, type ClaimedHold, countDueHolds, findDueHolds, releaseLe
 import { writeAtomically } from '../../db/connection.js';
 import type { HoldEngine, PerformResult } from '../engine/hold-engine.js';
 import { crashPoint } from '../engine/crash-point.js';
-import { replacementObstacle, type SettleResult, settleOriginal, settleReplacement, startReplacement } from '../engine/replacement.js';
+import { replacementObstacle, type SettleResult, settleIfReplacement, settleOriginal, settleReplacement, startReplacement } from '../engine/replacement.js';
 import { parseAuthorizeRequest } from '../engine/authorize-request.js';
 import { ConflictError, HoldfastError } from '../errors.js';
 
@@ -404,7 +404,7 @@ async function actOn(engine: HoldEngine, claimed: ClaimedHold, owner: string, ca
         const result = await engine.perform(hold, 'sweeper', { resumed: true, fence: done, callSlot });
         crashPoint('after-result');
         // A replacement's authorization settled: the hold it replaces learns it now.
-        if (hold.context.replaces !== null && result.stored.state !== 'authorizing') await settleReplacement(engine, result.stored, 'sweeper', { callSlot });
+        await settleIfReplacement(engine, result.stored, 'sweeper', { callSlot });
         return finish(result.outcome, result.stored, result.error?.message);
       }
       default: {

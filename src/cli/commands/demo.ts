@@ -18,6 +18,7 @@ import { newTable } from '../render/table.js';
 import { colorState, terminalStyle, type TerminalStyle } from '../render/terminal-style.js';
 import { moneyText } from '../render/money-text.js';
 import { sweepReportText } from '../render/sweep-report-text.js';
+import { replacementChain } from './show.js';
 
 /** What the demo ends with, for tests: final holds, whether the ledger shows each effect once, the database kept. */
 export interface DemoResult {
@@ -158,11 +159,7 @@ export async function demoCommand(out: (text: string) => void = (t) => process.s
     const ids = new Map<string, string>();
     for (const order of ORDERS) ids.set(order.orderId, (await order.open(ctx)).id);
     // An order's hold is the last of its replacement chain.
-    const latest = async (id: string): Promise<Hold> => {
-      const hold = await hf.get(id);
-      return hold.replacedBy === null ? hold : latest(hold.replacedBy);
-    };
-    const current = () => Promise.all(ORDERS.map((order) => latest(ids.get(order.orderId)!)));
+    const current = () => Promise.all(ORDERS.map(async (order) => (await replacementChain(hf, await hf.get(ids.get(order.orderId)!))).at(-1)!));
 
     out('\nHolds at the start:');
     out(holdsTable(await current(), style, clock.now()));

@@ -15,8 +15,8 @@ export async function showCommand(hf: Holdfast, options: { holdId: string }): Pr
   return { hold, history: await hf.history(hold.id), chain: await replacementChain(hf, hold) };
 }
 
-// Follows replaces back and replacedBy forward (each id once: a damaged link cannot loop).
-async function replacementChain(hf: Holdfast, hold: Hold): Promise<Hold[]> {
+/** The order's holds along replaces (back) and replacedBy (forward), oldest first; each id once, so a damaged link cannot loop. */
+export async function replacementChain(hf: Holdfast, hold: Hold): Promise<Hold[]> {
   const seen = new Set([hold.id]);
   const before: Hold[] = [];
   const after: Hold[] = [];
